@@ -1,0 +1,34 @@
+# The entry points: `make run` and `make test` (CI runs `make test` via .ci/run).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed-requirements
+
+.PHONY: run test lint warehouse demo clean
+
+$(INSTALLED): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	cp requirements.txt $(INSTALLED)
+
+## Build data/warehouse.duckdb from data/raw when it is missing or older than its inputs.
+warehouse: $(INSTALLED)
+	$(PY) -m etl build --if-needed
+
+## Start the dashboard on the shipped data.
+run: warehouse
+	$(VENV)/bin/streamlit run dashboard.py
+
+## Lint and run every test.
+test: warehouse lint
+	$(PY) -m pytest
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+
+## Regenerate the demo files in data/raw (deterministic).
+demo: $(INSTALLED)
+	$(PY) -m etl.demo
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb .pytest_cache .ruff_cache

@@ -1,0 +1,116 @@
+"""Command line: `python -m etl build | check FILE | status`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from etl import settings
+from etl.build import build, needs_build
+from etl.problems import BuildFailed, FileRefused
+from etl.reference import load_region
+from etl.validate import kind_of, validate_file
+from monitor.fmt import getal
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Flevomonitor ETL")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_build = sub.add_parser("build", help="bouw de warehouse uit data/raw")
+    p_build.add_argument("--raw", type=Path, default=settings.RAW_DIR)
+    p_build.add_argument("--reference", type=Path, default=settings.REFERENCE_DIR)
+    p_build.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
+    p_build.add_argument(
+        "--if-needed", action="store_true",
+        help="alleen bouwen als de warehouse ontbreekt of ouder is dan de invoer",
+    )
+
+    p_check = sub.add_parser("check", help="controleer één bestand tegen het datacontract")
+    p_check.add_argument("file", type=Path)
+    p_check.add_argument("--reference", type=Path, default=settings.REFERENCE_DIR)
+    p_check.add_argument(
+        "--soort", choices=settings.KINDS, help="trajecten, tellingen of capaciteit"
+    )
+
+    p_status = sub.add_parser("status", help="wat is er geladen")
+    p_status.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
+
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        return _build(args)
+    if args.command == "check":
+        return _check(args)
+    return _status(args.warehouse)
+
+
+def _build(args: argparse.Namespace) -> int:
+    if args.if_needed and not needs_build(args.raw, args.reference, args.warehouse):
+        print(f"Warehouse is actueel: {args.warehouse}")
+        return 0
+    try:
+        result = build(args.raw, args.warehouse, args.reference)
+    except BuildFailed as failed:
+        print(str(failed), file=sys.stderr)
+        return 1
+    print(
+        f"Warehouse gebouwd: {result.warehouse} (versie {result.versie}, "
+        f"{len(result.files)} bestanden, {getal(result.kerncijfers_rows)} kerncijfers, "
+        f"{result.correcties} correcties)"
+    )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    kind = args.soort or kind_of(args.file)
+    if not args.file.is_file():
+        print(f"Bestand niet gevonden: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        loaded = validate_file(args.file, load_region(args.reference), kind)
+    except FileRefused as refused:
+        print(refused.report(limit=200))
+        return 1
+    peildatum = loaded.peildatum.isoformat() if loaded.peildatum else "-"
+    print(
+        f"Bestand goedgekeurd: {args.file.name} ({loaded.kind}, bron {loaded.bron}, "
+        f"peildatum {peildatum}, {loaded.rows} rijen{', demodata' if loaded.demo else ''})"
+    )
+    return 0
+
+
+def _status(warehouse: Path) -> int:
+    if not warehouse.exists():
+        print(f"Geen warehouse op {warehouse}: bouw hem met `python -m etl build`.")
+        return 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        meta = dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
+        files = con.execute(
+            "SELECT bestand, peildatum, sha256, rijen, geladen_op, demo FROM bronbestanden "
+            "ORDER BY bestand"
+        ).fetchall()
+        rows = con.execute("SELECT count(*) FROM kerncijfers").fetchall()[0][0]
+        corrections = con.execute("SELECT count(*) FROM correcties").fetchall()[0][0]
+    print(f"Warehouse {warehouse}")
+    print(
+        f"  versie {meta['versie']}  "
+        f"(schema {meta['schema_versie']}, code {meta['code_versie']})"
+    )
+    print(f"  gebouwd op {meta['gebouwd_op']}, regio {meta['regio']}, "
+          f"demodata: {meta['bevat_demo']}")
+    print(f"  {getal(rows)} kerncijfers, {corrections} correcties op tellingen")
+    print()
+    header = f"{'bestand':<52} {'peildatum':<10} {'rijen':>6}  {'geladen op':<25} sha256"
+    print(header)
+    print("-" * len(header))
+    for name, peildatum, sha, n, loaded, demo in files:
+        label = name + (" (demo)" if demo else "")
+        print(f"{label:<52} {peildatum or '-'!s:<10} {n:>6}  {loaded:<25} {sha[:16]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

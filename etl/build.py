@@ -1,0 +1,333 @@
+"""Build the warehouse from `data/raw`: validate every file, stage, derive, test, swap in.
+
+The new warehouse is written next to the published one and only `os.replace`d over it
+when every file was accepted and every data test passed, so a refusal or a failed test
+leaves the published warehouse exactly as it was, and a running dashboard never sees a
+half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from etl import datatests, settings
+from etl.problems import BuildFailed, FileRefused
+from etl.readers import SUPPORTED_SUFFIXES
+from etl.reference import Region, load_region
+from etl.validate import LoadedFile, quarter_end, validate_file
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    warehouse: Path
+    versie: str
+    files: list[LoadedFile]
+    kerncijfers_rows: int
+    correcties: int
+
+
+def discover(raw_dir: Path) -> list[tuple[str, Path]]:
+    """Supplier files per kind, in name order (a later name is a later delivery)."""
+    found = []
+    for kind in settings.KINDS:
+        folder = raw_dir / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            # Excel's lock files (~$name.xlsx) and hidden files are not deliveries.
+            if path.name.startswith(("~$", ".")) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            found.append((kind, path))
+    return found
+
+
+def needs_build(raw_dir: Path, reference_dir: Path, warehouse: Path) -> bool:
+    """True when the warehouse is missing, built by other code, or older than its inputs."""
+    if not warehouse.exists():
+        return True
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            meta = dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
+    except duckdb.Error:
+        return True
+    if meta.get("schema_versie") != str(settings.SCHEMA_VERSION):
+        return True
+    if meta.get("invoer") != _input_fingerprint(raw_dir, reference_dir):
+        return True
+    built = warehouse.stat().st_mtime
+    inputs = [p for _, p in discover(raw_dir)] + list(reference_dir.iterdir())
+    inputs += list(settings.SQL_DIR.glob("*.sql"))
+    return any(p.stat().st_mtime > built for p in inputs if p.is_file())
+
+
+def _input_fingerprint(raw_dir: Path, reference_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for kind, path in discover(raw_dir):
+        digest.update(f"{kind}/{path.name}:{_sha256(path)}\n".encode())
+    for path in sorted(reference_dir.glob("*")):
+        if path.is_file():
+            digest.update(f"ref/{path.name}:{_sha256(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(
+    raw_dir: Path = settings.RAW_DIR,
+    warehouse: Path = settings.WAREHOUSE,
+    reference_dir: Path = settings.REFERENCE_DIR,
+) -> BuildResult:
+    region = load_region(reference_dir)
+    files: list[LoadedFile] = []
+    refusals: list[FileRefused] = []
+    for kind, path in discover(raw_dir):
+        try:
+            files.append(validate_file(path, region, kind))
+        except FileRefused as refused:
+            refusals.append(refused)
+    if refusals:
+        raise BuildFailed(
+            "De warehouse is niet bijgewerkt: "
+            f"{len(refusals)} bestand(en) geweigerd.\n\n"
+            + "\n\n".join(r.report() for r in refusals),
+            refusals,
+        )
+    if not files:
+        raise BuildFailed(f"Geen bestanden gevonden in {raw_dir}/(trajecten|tellingen|capaciteit)")
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.bouw")
+    temporary.unlink(missing_ok=True)
+    previous_loads = _previous_loads(warehouse)
+    try:
+        with duckdb.connect(str(temporary)) as con:
+            _load(con, region, files, previous_loads)
+            for sql_file in sorted(settings.SQL_DIR.glob("*.sql")):
+                con.execute(sql_file.read_text(encoding="utf-8"))
+            failures = datatests.run(con)
+            if failures:
+                raise BuildFailed(
+                    "De warehouse is niet bijgewerkt: datatests faalden.\n"
+                    + "\n".join(f"  - {f}" for f in failures)
+                )
+            versie = _kerncijfers_hash(con)
+            rows = con.execute("SELECT count(*) FROM kerncijfers").fetchall()[0][0]
+            corrections = con.execute("SELECT count(*) FROM correcties").fetchall()[0][0]
+            _write_meta(con, region, versie, _input_fingerprint(raw_dir, reference_dir))
+            con.execute("CHECKPOINT")
+        os.replace(temporary, warehouse)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
+    return BuildResult(warehouse, versie, files, rows, corrections)
+
+
+def _previous_loads(warehouse: Path) -> dict[str, str]:
+    """When each file (by sha256) was first loaded, carried over from the last warehouse."""
+    if not warehouse.exists():
+        return {}
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return dict(con.execute("SELECT sha256, geladen_op FROM bronbestanden").fetchall())
+    except duckdb.Error:
+        return {}
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    region: Region,
+    files: list[LoadedFile],
+    previous_loads: dict[str, str],
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    con.register(
+        "v_gemeenten",
+        pa.table({
+            "gemeentecode": list(region.gemeenten),
+            "gemeente": list(region.gemeenten.values()),
+            "volgorde": list(range(1, len(region.gemeenten) + 1)),
+        }),
+    )
+    con.execute("CREATE TABLE ref_gemeenten AS SELECT * FROM v_gemeenten")
+    specials = [(c, n) for c, n in settings.SPECIAL_GEMEENTE_NAMES.items()]
+    con.execute(
+        "CREATE TABLE ref_gemeentenamen AS SELECT gemeentecode, gemeente FROM ref_gemeenten"
+    )
+    con.executemany("INSERT INTO ref_gemeentenamen VALUES (?, ?)", specials)
+    con.register(
+        "v_inwoners",
+        pa.table({
+            "gemeentecode": [r[0] for r in region.inwoners],
+            "jaar": pa.array([r[1] for r in region.inwoners], pa.int32()),
+            "inwoners": pa.array([r[2] for r in region.inwoners], pa.int64()),
+            "bron": [r[3] for r in region.inwoners],
+        }),
+    )
+    con.execute("CREATE TABLE ref_inwoners AS SELECT * FROM v_inwoners")
+    con.execute("CREATE TABLE ratio_suffixen (suffix VARCHAR)")
+    con.executemany(
+        "INSERT INTO ratio_suffixen VALUES (?)", [(s,) for s in settings.RATIO_SUFFIXES]
+    )
+    con.execute("CREATE TABLE flow_indicatoren (indicator VARCHAR)")
+    con.executemany(
+        "INSERT INTO flow_indicatoren VALUES (?)", [(i,) for i in sorted(settings.FLOW_INDICATORS)]
+    )
+
+    con.execute(
+        "CREATE TABLE bronbestanden (bestand VARCHAR, soort VARCHAR, bron VARCHAR, "
+        "peildatum DATE, sha256 VARCHAR, rijen INTEGER, demo BOOLEAN, geladen_op VARCHAR)"
+    )
+    for order, loaded in enumerate(files):
+        con.execute(
+            "INSERT INTO bronbestanden VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                f"{loaded.kind}/{loaded.path.name}", loaded.kind, loaded.bron, loaded.peildatum,
+                loaded.sha256, loaded.rows, loaded.demo, previous_loads.get(loaded.sha256, now),
+            ],
+        )
+        table = loaded.table.rename_columns(
+            ["rij" if c == "_rij" else c for c in loaded.table.column_names]
+        )
+        n = table.num_rows
+        table = (
+            table.append_column("bestand", pa.array([loaded.path.name] * n, pa.string()))
+            .append_column("bestand_volgorde", pa.array([order] * n, pa.int32()))
+            .append_column("peildatum", pa.array([loaded.peildatum] * n, pa.date32()))
+            .append_column("demo", pa.array([loaded.demo] * n, pa.bool_()))
+        )
+        target = f"raw_{loaded.kind}"
+        con.register("v_bestand", table)
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [target]
+        ).fetchall()[0][0]
+        if exists:
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM v_bestand")
+        else:
+            con.execute(f"CREATE TABLE {target} AS SELECT * FROM v_bestand")
+        con.unregister("v_bestand")
+    for kind in settings.KINDS:
+        # An empty kind still gets its staging table, so the SQL models run unchanged.
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [f"raw_{kind}"]
+        ).fetchall()[0][0]
+        if not exists:
+            con.execute(f"CREATE TABLE raw_{kind} AS SELECT * FROM ({_EMPTY[kind]}) WHERE false")
+
+    _create_periods(con, region, files)
+
+
+_EMPTY = {
+    "trajecten": (
+        "SELECT 0::INT AS rij, ''::VARCHAR AS traject_id, ''::VARCHAR AS voorziening, "
+        "''::VARCHAR AS product, ''::VARCHAR AS cluster, ''::VARCHAR AS aanmelding_type, "
+        "''::VARCHAR AS herkomstgemeente, ''::VARCHAR AS verblijfsgemeente, "
+        "''::VARCHAR AS locatie, NULL::DATE AS datum_aanmelding, NULL::DATE AS datum_instroom, "
+        "NULL::DATE AS datum_afgemeld, NULL::DATE AS datum_uitstroom, "
+        "''::VARCHAR AS uitstroombestemming, ''::VARCHAR AS leeftijdsklasse, "
+        "''::VARCHAR AS geslacht, ''::VARCHAR AS met_kinderen, ''::VARCHAR AS bestand, "
+        "0::INT AS bestand_volgorde, NULL::DATE AS peildatum, false AS demo"
+    ),
+    "tellingen": (
+        "SELECT 0::INT AS rij, ''::VARCHAR AS bron, ''::VARCHAR AS voorziening, "
+        "''::VARCHAR AS indicator, ''::VARCHAR AS periode, ''::VARCHAR AS periode_type, "
+        "NULL::DATE AS periode_start, NULL::DATE AS periode_eind, ''::VARCHAR AS gemeente, "
+        "''::VARCHAR AS dimensie, 0::BIGINT AS waarde, ''::VARCHAR AS opmerking, "
+        "''::VARCHAR AS bestand, 0::INT AS bestand_volgorde, NULL::DATE AS peildatum, "
+        "false AS demo"
+    ),
+    "capaciteit": (
+        "SELECT 0::INT AS rij, ''::VARCHAR AS voorziening, ''::VARCHAR AS aanbieder, "
+        "''::VARCHAR AS locatie, ''::VARCHAR AS gemeente, ''::VARCHAR AS product, "
+        "''::VARCHAR AS cluster, 0::BIGINT AS plekken, NULL::DATE AS geldig_vanaf, "
+        "NULL::DATE AS geldig_tot, ''::VARCHAR AS bestand, 0::INT AS bestand_volgorde, "
+        "NULL::DATE AS peildatum, false AS demo"
+    ),
+}
+
+
+def _create_periods(
+    con: duckdb.DuckDBPyConnection, region: Region, files: list[LoadedFile]
+) -> None:
+    """Quarters and years up to the latest peildatum: `periodes` from the earliest
+    capacity, `periodes_trajecten` from the start of the trajecten registration."""
+    peildata = [f.peildatum for f in files if f.peildatum]
+    last = max(peildata) if peildata else region.trajecten_vanaf
+    starts = [region.trajecten_vanaf]
+    first_capacity = con.execute("SELECT min(geldig_vanaf) FROM raw_capaciteit").fetchall()[0][0]
+    if first_capacity:
+        starts.append(first_capacity)
+    rows = list(_periods(min(starts), last))
+    table = pa.table({
+        "periode": [r[0] for r in rows],
+        "periode_type": [r[1] for r in rows],
+        "start": pa.array([r[2] for r in rows], pa.date32()),
+        "eind": pa.array([r[3] for r in rows], pa.date32()),
+    })
+    con.register("v_periodes", table)
+    con.execute("CREATE TABLE periodes AS SELECT * FROM v_periodes ORDER BY start, periode_type")
+    con.execute(
+        "CREATE TABLE periodes_trajecten AS SELECT * FROM periodes WHERE start >= ?",
+        [region.trajecten_vanaf],
+    )
+
+
+def _periods(first: date, last: date):
+    """(label, type, start, end) of every whole quarter and year from `first` to `last`."""
+    year, quarter = first.year, (first.month - 1) // 3 + 1
+    while quarter_end(year, quarter) <= last:
+        yield f"{year}-K{quarter}", "kwartaal", date(year, 3 * quarter - 2, 1), quarter_end(
+            year, quarter
+        )
+        if quarter == 4:
+            yield str(year), "jaar", date(year, 1, 1), date(year, 12, 31)
+            year, quarter = year + 1, 1
+        else:
+            quarter += 1
+
+
+def _kerncijfers_hash(con: duckdb.DuckDBPyConnection) -> str:
+    digest = hashlib.sha256()
+    cursor = con.execute("SELECT * FROM kerncijfers ORDER BY ALL")
+    while batch := cursor.fetchmany(50_000):
+        digest.update(repr(batch).encode())
+    return digest.hexdigest()[:16]
+
+
+def _code_version() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(settings.ROOT), "describe", "--always", "--dirty"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+        return out.stdout.strip() or "onbekend"
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend"
+
+
+def _write_meta(
+    con: duckdb.DuckDBPyConnection, region: Region, versie: str, fingerprint: str
+) -> None:
+    con.execute("CREATE TABLE meta (sleutel VARCHAR PRIMARY KEY, waarde VARCHAR)")
+    demo = con.execute("SELECT coalesce(bool_or(demo), false) FROM kerncijfers").fetchall()[0][0]
+    rows = {
+        "versie": versie,
+        "schema_versie": str(settings.SCHEMA_VERSION),
+        "gebouwd_op": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "code_versie": _code_version(),
+        "regio": region.naam,
+        "bronvermelding": region.bronvermelding,
+        "trajecten_vanaf": region.trajecten_vanaf.isoformat(),
+        "bevat_demo": "ja" if demo else "nee",
+        "invoer": fingerprint,
+    }
+    con.executemany("INSERT INTO meta VALUES (?, ?)", list(rows.items()))

@@ -1,0 +1,110 @@
+"""Data tests run on every build before it is published; any failure stops the build.
+
+Each test is a query that returns the offending rows (none = pass), as in dbt.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl import settings
+
+KEY = "voorziening, indicator, periode, gemeentecode, perspectief, dimensie, bron"
+COUNTS = "('aanmeldingen', 'instroom', 'uitstroom', 'bezetting', 'wachtlijst')"
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+TESTS: dict[str, str] = {
+    "kerncijfers is niet leeg": "SELECT 1 WHERE (SELECT count(*) FROM kerncijfers) = 0",
+    "kerncijfers: sleutel uniek": f"""
+        SELECT {KEY}, count(*) FROM kerncijfers GROUP BY ALL HAVING count(*) > 1""",
+    "kerncijfers: verplichte kolommen gevuld": """
+        SELECT * FROM kerncijfers WHERE voorziening IS NULL OR indicator IS NULL
+            OR periode IS NULL OR periode_type IS NULL OR gemeentecode IS NULL
+            OR gemeente IS NULL OR perspectief IS NULL OR waarde IS NULL OR bron IS NULL
+            OR demo IS NULL""",
+    "kerncijfers: toegestane waarden": f"""
+        SELECT * FROM kerncijfers
+        WHERE voorziening NOT IN {_in(settings.VOORZIENINGEN_TELLINGEN)}
+            OR periode_type NOT IN ('kwartaal', 'jaar')
+            OR perspectief NOT IN ('herkomst', 'verblijf', 'regio')
+            OR (perspectief = 'regio') <> (gemeentecode = 'TOTAAL' OR bron NOT IN
+                ('trajecten', 'capaciteit'))
+            OR NOT regexp_full_match(periode, '\\d{{4}}(-K[1-4])?')
+            OR (periode_type = 'kwartaal') <> (length(periode) = 7)""",
+    "kerncijfers: aantallen niet negatief": "SELECT * FROM kerncijfers WHERE waarde < 0",
+    "trajecten: regiototaal = som van de gemeenten (herkomst, ook BUITEN/ONBEKEND)": f"""
+        WITH d AS (SELECT * FROM mart_trajecten WHERE indicator IN {COUNTS})
+        SELECT t.voorziening, t.indicator, t.periode, t.dimensie, t.waarde, s.som
+        FROM d AS t
+        JOIN (SELECT voorziening, indicator, periode, dimensie, sum(waarde) AS som
+              FROM d WHERE perspectief = 'herkomst' GROUP BY ALL) AS s
+          ON s.voorziening = t.voorziening AND s.indicator = t.indicator
+          AND s.periode = t.periode AND s.dimensie IS NOT DISTINCT FROM t.dimensie
+        WHERE t.gemeentecode = 'TOTAAL' AND t.waarde <> s.som""",
+    "trajecten: regiototaal = som van de verblijfsgemeenten": """
+        WITH d AS (SELECT * FROM mart_trajecten
+                   WHERE indicator IN ('instroom', 'uitstroom', 'bezetting'))
+        SELECT t.voorziening, t.indicator, t.periode, t.dimensie, t.waarde, s.som
+        FROM d AS t
+        JOIN (SELECT voorziening, indicator, periode, dimensie, sum(waarde) AS som
+              FROM d WHERE perspectief = 'verblijf' GROUP BY ALL) AS s
+          ON s.voorziening = t.voorziening AND s.indicator = t.indicator
+          AND s.periode = t.periode AND s.dimensie IS NOT DISTINCT FROM t.dimensie
+        WHERE t.gemeentecode = 'TOTAAL' AND t.waarde <> s.som""",
+    "trajecten: totaal = som over aanmelding_type, product en bestemming": f"""
+        WITH d AS (SELECT * FROM mart_trajecten WHERE indicator IN {COUNTS})
+        SELECT t.voorziening, t.indicator, t.periode, t.gemeentecode, s.naam, t.waarde, s.som
+        FROM d AS t
+        JOIN (SELECT voorziening, indicator, periode, gemeentecode, perspectief,
+                     split_part(dimensie, '=', 1) AS naam, sum(waarde) AS som
+              FROM d WHERE dimensie IS NOT NULL GROUP BY ALL) AS s
+          ON s.voorziening = t.voorziening AND s.indicator = t.indicator
+          AND s.periode = t.periode AND s.gemeentecode = t.gemeentecode
+          AND s.perspectief = t.perspectief
+        WHERE t.dimensie IS NULL AND s.naam IN ('aanmelding_type', 'product', 'bestemming')
+          AND t.waarde <> s.som""",
+    "trajecten: percentages tussen 0 en 100": """
+        SELECT * FROM mart_trajecten
+        WHERE indicator LIKE '%\\_pct' ESCAPE '\\' AND (waarde < 0 OR waarde > 100)""",
+    "tellingen: gemeenten samen niet meer dan het regiototaal (gelijk als alle gemeenten er zijn)":
+    """
+        WITH d AS (SELECT * FROM mart_tellingen WHERE NOT is_ratio(indicator))
+        SELECT t.bron, t.voorziening, t.indicator, t.periode, t.dimensie, t.waarde, s.som
+        FROM d AS t
+        JOIN (SELECT bron, voorziening, indicator, periode, dimensie, sum(waarde) AS som,
+                     count(DISTINCT gemeentecode) FILTER (gemeentecode IN
+                         (SELECT gemeentecode FROM ref_gemeenten)) AS gemeenten
+              FROM d WHERE gemeentecode <> 'TOTAAL' GROUP BY ALL) AS s
+          ON s.bron = t.bron AND s.voorziening = t.voorziening AND s.indicator = t.indicator
+          AND s.periode = t.periode AND s.dimensie IS NOT DISTINCT FROM t.dimensie
+        WHERE t.gemeentecode = 'TOTAAL'
+          AND (s.som > t.waarde
+               OR (s.gemeenten = (SELECT count(*) FROM ref_gemeenten) AND s.som <> t.waarde))""",
+    "capaciteit: geen overlappende geldigheid per locatie": """
+        SELECT a.locatie, a.bestand, a.rij, b.bestand, b.rij
+        FROM stg_capaciteit AS a
+        JOIN stg_capaciteit AS b
+          ON a.voorziening = b.voorziening AND lower(a.locatie) = lower(b.locatie)
+          AND a.product IS NOT DISTINCT FROM b.product
+          AND a.cluster IS NOT DISTINCT FROM b.cluster
+          AND (a.bestand, a.rij) < (b.bestand, b.rij)
+          AND a.geldig_vanaf <= coalesce(b.geldig_tot, DATE '9999-12-31')
+          AND b.geldig_vanaf <= coalesce(a.geldig_tot, DATE '9999-12-31')""",
+    "staging: elke geladen rij komt terug": """
+        SELECT 'trajecten' WHERE (SELECT count(DISTINCT (voorziening, traject_id))
+                                  FROM raw_trajecten) <> (SELECT count(*) FROM stg_trajecten)""",
+}
+
+
+def run(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[str]:
+    """Names and sample rows of the failing tests; empty when all pass."""
+    failures = []
+    for name, query in TESTS.items():
+        rows = con.execute(f"SELECT * FROM ({query}) LIMIT {limit}").fetchall()
+        if rows:
+            failures.append(f"{name}: bijvoorbeeld {rows[0]}")
+    return failures

@@ -1,0 +1,67 @@
+"""Paths and vocabularies shared by the ETL and the dashboard (one place for both)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW_DIR = Path(os.environ.get("FLEVOMONITOR_RAW", ROOT / "data" / "raw"))
+REFERENCE_DIR = Path(os.environ.get("FLEVOMONITOR_REFERENCE", ROOT / "data" / "reference"))
+WAREHOUSE = Path(os.environ.get("FLEVOMONITOR_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# Bump when the warehouse layout changes, so a warehouse built by older code is rebuilt.
+SCHEMA_VERSION = 1
+
+KINDS = ("trajecten", "tellingen", "capaciteit")
+
+# A file whose name carries this token holds generated demo data
+# (e.g. trajecten_demo_2026-10-15.csv).
+DEMO_TOKEN = "demo"
+
+VOORZIENINGEN_TRAJECTEN = ("BW", "MO", "VO")
+VOORZIENINGEN_TELLINGEN = ("BW", "MO", "VO", "E33", "OGGZ")
+
+PRODUCTEN = {
+    "BW": ("BW midden", "BW hoog", "Combinatie", "Beschut wonen"),
+    "MO": ("Nachtopvang", "Crisisopvang", "Gezinsopvang", "Jongerenopvang", "Noodopvang"),
+    "VO": ("Noodbed", "Crisisopvang", "Begeleid wonen"),
+}
+CLUSTERS = (
+    "Psychiatrie met verslaving",
+    "Psychiatrie met lvb",
+    "Autisme",
+    "Psychiatrie moeder en kind",
+    "Psychose en schizofrenie",
+    "Somatiek en psychiatrie",
+    "Psychiatrie regulier",
+)
+AANMELDING_TYPES = ("Nieuw", "Verlenging")
+UITSTROOMBESTEMMINGEN = (
+    "Zelfstandig wonen",
+    "Zelfstandig met ambulante begeleiding",
+    "Begeleid wonen",
+    "Beschermd wonen",
+    "Wlz",
+    "Klinische opname",
+    "Detentie",
+    "Vertrokken",
+    "Anders",
+)
+LEEFTIJDSKLASSEN = ("18-22", "23-26", "27-49", "50+")
+GESLACHTEN = ("M", "V", "X", "Onbekend")
+JA_NEE = ("ja", "nee")
+
+BUITEN = "BUITEN"
+ONBEKEND = "ONBEKEND"
+TOTAAL = "TOTAAL"
+SPECIAL_GEMEENTE_NAMES = {BUITEN: "Buiten de regio", ONBEKEND: "Onbekend", TOTAAL: "Regio totaal"}
+
+# Tellingen indicators that are flows: their months add up to quarters and their
+# quarters to years. Stocks (clienten, wachtlijst, ...) never add up over time.
+FLOW_INDICATORS = frozenset(
+    {"meldingen", "adviesaanvragen", "aanmeldingen", "eerste_opvang", "instroom", "uitstroom"}
+)
+# Indicators that are ratios, not counts: never summed, never turned into per_10000.
+RATIO_SUFFIXES = ("_pct", "_per_10000", "_dagen", "graad")

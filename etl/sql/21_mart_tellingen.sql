@@ -1,0 +1,77 @@
+-- Tellingen per quarter and year. Published values pass through unchanged; flows
+-- given per month add up to quarters (3 months) and quarters to years (4 quarters),
+-- and a region total is added where all municipalities are given and no total is.
+-- A derived value never overrides a given one.
+CREATE OR REPLACE TABLE mart_tellingen AS
+WITH tellingen AS (
+    SELECT * FROM stg_tellingen
+),
+gegeven AS (
+    SELECT bron, voorziening, indicator, periode, periode_type, periode_start,
+           gemeentecode, dimensie, CAST(waarde AS DOUBLE) AS waarde, demo
+    FROM tellingen
+    WHERE periode_type IN ('kwartaal', 'jaar')
+),
+uit_maanden AS (
+    SELECT bron, voorziening, indicator,
+           year(periode_start) || '-K' || quarter(periode_start) AS periode,
+           'kwartaal' AS periode_type,
+           CAST(date_trunc('quarter', periode_start) AS DATE) AS periode_start,
+           gemeentecode, dimensie, CAST(sum(waarde) AS DOUBLE) AS waarde, bool_or(demo) AS demo
+    FROM tellingen
+    WHERE periode_type = 'maand' AND indicator IN (SELECT indicator FROM flow_indicatoren)
+    GROUP BY bron, voorziening, indicator, year(periode_start), quarter(periode_start),
+             date_trunc('quarter', periode_start), gemeentecode, dimensie
+    HAVING count(*) = 3
+),
+kwartalen AS (
+    SELECT * FROM gegeven WHERE periode_type = 'kwartaal'
+    UNION ALL
+    SELECT m.* FROM uit_maanden AS m
+    ANTI JOIN gegeven AS g
+        ON g.bron = m.bron AND g.voorziening = m.voorziening AND g.indicator = m.indicator
+        AND g.periode = m.periode AND g.gemeentecode = m.gemeentecode
+        AND g.dimensie IS NOT DISTINCT FROM m.dimensie
+),
+uit_kwartalen AS (
+    SELECT bron, voorziening, indicator, CAST(year(periode_start) AS VARCHAR) AS periode,
+           'jaar' AS periode_type, make_date(year(periode_start), 1, 1) AS periode_start,
+           gemeentecode, dimensie, sum(waarde) AS waarde, bool_or(demo) AS demo
+    FROM kwartalen
+    WHERE indicator IN (SELECT indicator FROM flow_indicatoren)
+    GROUP BY bron, voorziening, indicator, year(periode_start), gemeentecode, dimensie
+    HAVING count(*) = 4
+),
+alle AS (
+    SELECT * FROM kwartalen
+    UNION ALL
+    SELECT * FROM gegeven WHERE periode_type = 'jaar'
+    UNION ALL
+    SELECT j.* FROM uit_kwartalen AS j
+    ANTI JOIN gegeven AS g
+        ON g.bron = j.bron AND g.voorziening = j.voorziening AND g.indicator = j.indicator
+        AND g.periode = j.periode AND g.gemeentecode = j.gemeentecode
+        AND g.dimensie IS NOT DISTINCT FROM j.dimensie
+),
+regiototalen AS (
+    SELECT bron, voorziening, indicator, periode, periode_type, periode_start,
+           'TOTAAL' AS gemeentecode, dimensie, sum(waarde) AS waarde, bool_or(demo) AS demo
+    FROM alle
+    WHERE gemeentecode <> 'TOTAAL' AND NOT is_ratio(indicator)
+    GROUP BY bron, voorziening, indicator, periode, periode_type, periode_start, dimensie
+    HAVING count(DISTINCT gemeentecode) FILTER (
+        gemeentecode IN (SELECT gemeentecode FROM ref_gemeenten)
+    ) = (SELECT count(*) FROM ref_gemeenten)
+),
+final AS (
+    SELECT * FROM alle
+    UNION ALL
+    SELECT t.* FROM regiototalen AS t
+    ANTI JOIN alle AS a
+        ON a.bron = t.bron AND a.voorziening = t.voorziening AND a.indicator = t.indicator
+        AND a.periode = t.periode AND a.gemeentecode = 'TOTAAL'
+        AND a.dimensie IS NOT DISTINCT FROM t.dimensie
+)
+SELECT voorziening, indicator, periode, periode_type, gemeentecode, 'regio' AS perspectief,
+       dimensie, waarde, bron, demo
+FROM final;

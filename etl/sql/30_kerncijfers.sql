@@ -1,0 +1,48 @@
+-- The public view (data contract section 3): every figure, with per 10,000 inwoners
+-- for each count of a municipality or the region.
+CREATE OR REPLACE TABLE mart_kerncijfers AS
+WITH basis AS (
+    SELECT * FROM mart_trajecten
+    UNION ALL BY NAME SELECT * FROM mart_tellingen
+    UNION ALL BY NAME SELECT * FROM mart_capaciteit
+    UNION ALL BY NAME SELECT * FROM mart_bezettingsgraad
+),
+inwoners AS (
+    SELECT gemeentecode, jaar, inwoners FROM ref_inwoners
+    UNION ALL
+    -- the region only for years in which every municipality is known
+    SELECT 'TOTAAL', jaar, sum(inwoners)
+    FROM ref_inwoners
+    GROUP BY jaar
+    HAVING count(*) = (SELECT count(*) FROM ref_gemeenten)
+),
+per_10000 AS (
+    -- population on 1 January of the period's year; the latest known year where the
+    -- period lies beyond the reference data (documented on the definitions page)
+    SELECT b.voorziening, b.indicator || '_per_10000' AS indicator, b.periode,
+           b.periode_type, b.gemeentecode, b.perspectief, b.dimensie,
+           round(b.waarde * 10000 / i.inwoners, 2) AS waarde, b.bron, b.demo
+    FROM basis AS b
+    ASOF JOIN inwoners AS i
+        ON i.gemeentecode = b.gemeentecode
+        AND CAST(left(b.periode, 4) AS INTEGER) >= i.jaar
+    WHERE NOT is_ratio(b.indicator)
+),
+final AS (
+    SELECT * FROM basis
+    UNION ALL
+    SELECT p.* FROM per_10000 AS p
+    ANTI JOIN basis AS b
+        ON b.bron = p.bron AND b.voorziening = p.voorziening AND b.indicator = p.indicator
+        AND b.periode = p.periode AND b.gemeentecode = p.gemeentecode
+        AND b.perspectief = p.perspectief AND b.dimensie IS NOT DISTINCT FROM p.dimensie
+)
+SELECT f.voorziening, f.indicator, f.periode, f.periode_type, f.gemeentecode, n.gemeente,
+       f.perspectief, f.dimensie, f.waarde, f.bron, f.demo
+FROM final AS f
+JOIN ref_gemeentenamen AS n USING (gemeentecode);
+
+CREATE OR REPLACE VIEW kerncijfers AS
+SELECT voorziening, indicator, periode, periode_type, gemeentecode, gemeente, perspectief,
+       dimensie, waarde, bron, demo
+FROM mart_kerncijfers;

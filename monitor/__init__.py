@@ -1,0 +1,1 @@
+"""The dashboard's modules: data access (`data`), Dutch formatting (`fmt`), labels, page frame."""

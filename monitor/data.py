@@ -1,0 +1,157 @@
+"""The dashboard's only way into the warehouse: read-only, cached, named queries.
+
+Connections are cached per warehouse file (a rebuild swaps in a new file, which gets a
+new connection); query results are cached per warehouse version, so a rebuilt warehouse
+is picked up without a restart and an unchanged one is never queried twice.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl import settings
+
+QUERIES = Path(__file__).resolve().parent / "queries"
+
+
+class WarehouseMissing(RuntimeError):
+    """No warehouse has been built yet."""
+
+
+def warehouse_path() -> Path:
+    # read at call time, so tests and a data steward can point at another file
+    return Path(os.environ.get("FLEVOMONITOR_WAREHOUSE", settings.WAREHOUSE))
+
+
+@cache
+def _sql(name: str) -> str:
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _connect(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    del stamp  # part of the cache key only: a swapped-in file has a new inode/mtime
+    return duckdb.connect(path, read_only=True)
+
+
+def _connection() -> tuple[str, duckdb.DuckDBPyConnection]:
+    path = warehouse_path()
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise WarehouseMissing(str(path)) from exc
+    return str(path), _connect(str(path), (info.st_ino, info.st_mtime_ns))
+
+
+def _run(name: str, params: dict | None = None) -> pd.DataFrame:
+    _, con = _connection()
+    cursor = con.cursor()  # one cursor per query: Streamlit serves sessions in threads
+    try:
+        return cursor.execute(_sql(name), params or {}).df()
+    finally:
+        cursor.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(versie: str, path: str, name: str, params: tuple) -> pd.DataFrame:
+    del versie, path  # cache key only
+    return _run(name, dict(params))
+
+
+def query(name: str, **params: object) -> pd.DataFrame:
+    """Run the named query (monitor/queries/<name>.sql), cached per warehouse version."""
+    path, _ = _connection()
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached(meta()["versie"], path, name, frozen).copy()
+
+
+def meta() -> dict[str, str]:
+    """Warehouse metadata (versie, gebouwd_op, regio, bevat_demo, …); not cached: cheap."""
+    frame = _run("meta")
+    return dict(zip(frame["sleutel"], frame["waarde"], strict=True))
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+def kwartaal_verschuiven(kwartaal: str, stappen: int) -> str:
+    """'2026-K3' moved by `stappen` quarters: -1 -> '2026-K2', -4 -> '2025-K3'."""
+    year, quarter = int(kwartaal[:4]), int(kwartaal[-1])
+    index = year * 4 + quarter - 1 + stappen
+    return f"{index // 4}-K{index % 4 + 1}"
+
+
+# --- results handed to the pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kpi:
+    voorziening: str
+    indicator: str
+    kwartaal: str
+    waarde: float | None
+    vorig_kwartaal: float | None
+    vorig_jaar: float | None
+    reeks: tuple[float, ...]
+    demo: bool
+
+    @property
+    def verschil_kwartaal(self) -> float | None:
+        if self.waarde is None or self.vorig_kwartaal is None:
+            return None
+        return self.waarde - self.vorig_kwartaal
+
+    @property
+    def verschil_jaar(self) -> float | None:
+        if self.waarde is None or self.vorig_jaar is None:
+            return None
+        return self.waarde - self.vorig_jaar
+
+
+def kwartalen() -> list[str]:
+    """Quarters for which trajecten figures exist, oldest first."""
+    frame = query("regio_reeks", sleutels=["BW/bezetting", "MO/bezetting", "VO/bezetting"])
+    return sorted(frame["periode"].unique().tolist())
+
+
+def kpis(kwartaal: str, sleutels: list[str], reeks_vanaf: str | None = None) -> list[Kpi]:
+    """Region figures of `kwartaal` with the previous quarter, a year earlier and a trend.
+
+    `sleutels` are 'voorziening/indicator' pairs; a pair without figures gives a Kpi
+    whose waarde is None.
+    """
+    frame = query("regio_reeks", sleutels=list(sleutels))
+    result = []
+    for sleutel in sleutels:
+        voorziening, indicator = sleutel.split("/")
+        rows = frame[(frame["voorziening"] == voorziening) & (frame["indicator"] == indicator)]
+        values = dict(zip(rows["periode"], rows["waarde"], strict=True))
+        trend = rows[(rows["periode"] <= kwartaal)
+                     & (rows["periode"] >= (reeks_vanaf or ""))]["waarde"]
+        result.append(
+            Kpi(
+                voorziening=voorziening,
+                indicator=indicator,
+                kwartaal=kwartaal,
+                waarde=values.get(kwartaal),
+                vorig_kwartaal=values.get(kwartaal_verschuiven(kwartaal, -1)),
+                vorig_jaar=values.get(kwartaal_verschuiven(kwartaal, -4)),
+                reeks=tuple(float(v) for v in trend),
+                demo=bool(rows["demo"].any()),
+            )
+        )
+    return result
+
+
+def bronbestanden() -> pd.DataFrame:
+    """Loaded files, with demo as ja/nee for display."""
+    frame = query("bronbestanden")
+    frame["demo"] = frame["demo"].map({True: "ja", False: "nee"})
+    return frame

@@ -1,0 +1,73 @@
+"""Dutch names of voorzieningen and indicators, and which way is good for the region.
+
+The direction follows the regional policy (Regionaal kader 2020-2026, ch. 3.3): instroom
+into 24-hour care down, uitstroom up, wachtlijsten down.
+"""
+
+from __future__ import annotations
+
+VOORZIENINGEN = {
+    "BW": "Beschermd wonen",
+    "MO": "Maatschappelijke opvang",
+    "VO": "Vrouwenopvang",
+    "E33": "Verward gedrag (E33)",
+    "OGGZ": "OGGZ (Vangnet en Advies)",
+}
+
+INDICATOREN = {
+    "aanmeldingen": "Aanmeldingen",
+    "instroom": "Instroom",
+    "uitstroom": "Uitstroom",
+    "bezetting": "Bezetting",
+    "wachtlijst": "Wachtlijst",
+    "wachttijd_mediaan_dagen": "Wachttijd (mediaan, dagen)",
+    "wachttijd_p90_dagen": "Wachttijd (90e percentiel, dagen)",
+    "verblijfsduur_mediaan_dagen": "Verblijfsduur (mediaan, dagen)",
+    "capaciteit": "Capaciteit (plekken)",
+    "bezettingsgraad": "Bezettingsgraad",
+    "instroom_pct": "Instroompercentage",
+    "uitstroom_pct": "Uitstroompercentage",
+    "meldingen": "Meldingen",
+    "adviesaanvragen": "Adviesaanvragen",
+}
+
+# +1: higher is better for the region, -1: lower is better, 0: no judgement.
+RICHTING = {
+    "instroom": -1,
+    "instroom_pct": -1,
+    "uitstroom": 1,
+    "uitstroom_pct": 1,
+    "wachtlijst": -1,
+    "wachttijd_mediaan_dagen": -1,
+    "wachttijd_p90_dagen": -1,
+}
+
+# One-line definitions (data contract section 2), shown as help next to every figure.
+DEFINITIES = {
+    "aanmeldingen": "Trajecten met een datum_aanmelding in de periode.",
+    "instroom": "Trajecten met een datum_instroom in de periode.",
+    "uitstroom": "Trajecten met een datum_uitstroom in de periode.",
+    "bezetting": "In zorg op de laatste dag van de periode: ingestroomd op of vóór die dag "
+    "en niet uitgestroomd op of vóór die dag.",
+    "wachtlijst": "Wachtend op de laatste dag van de periode: nieuwe aanmelding, aangemeld op "
+    "of vóór die dag, en op die dag nog niet ingestroomd of afgemeld.",
+    "wachttijd_mediaan_dagen": "Mediaan van (datum_instroom − datum_aanmelding) over de nieuwe "
+    "aanmeldingen die in de periode instroomden.",
+    "wachttijd_p90_dagen": "90e percentiel van (datum_instroom − datum_aanmelding) over de nieuwe "
+    "aanmeldingen die in de periode instroomden.",
+    "verblijfsduur_mediaan_dagen": "Mediaan van (datum_uitstroom − datum_instroom) over de "
+    "trajecten die in de periode uitstroomden.",
+    "capaciteit": "Som van de plekken van de locaties die geldig zijn op de laatste dag van de "
+    "periode.",
+    "bezettingsgraad": "Bezetting gedeeld door capaciteit op de laatste dag van de periode.",
+    "instroom_pct": "Instroom in het jaar gedeeld door de cliënten in zorg in dat jaar "
+    "(bezetting aan het begin van het jaar + instroom in het jaar).",
+    "uitstroom_pct": "Uitstroom in het jaar gedeeld door de cliënten in zorg in dat jaar "
+    "(bezetting aan het begin van het jaar + instroom in het jaar).",
+    "meldingen": "Meldingen van verward gedrag (politiecode E33), zoals aangeleverd.",
+    "adviesaanvragen": "Adviesaanvragen bij Vangnet en Advies (OGGZ), zoals aangeleverd.",
+}
+
+
+def indicator(naam: str) -> str:
+    return INDICATOREN.get(naam, naam.replace("_", " ").capitalize())

@@ -1,0 +1,1 @@
+SELECT sleutel, waarde FROM meta

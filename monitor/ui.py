@@ -1,0 +1,55 @@
+"""The frame every page shares: the warehouse check, the Demodata banner, the footer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import data, fmt, labels
+
+DEMO_BANNER = (
+    "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en test. "
+    "Ze zijn niet echt en mogen niet als echte cijfers worden gepresenteerd."
+)
+
+
+def frame() -> dict[str, str]:
+    """Check the warehouse, show the demo banner; stop the page when there is no warehouse."""
+    try:
+        meta = data.meta()
+    except data.WarehouseMissing:
+        st.error(
+            "Er is nog geen warehouse. Bouw hem met `make run` of `python -m etl build` "
+            "en laad de pagina opnieuw."
+        )
+        st.stop()
+    if meta.get("bevat_demo") == "ja":
+        st.warning(DEMO_BANNER, icon=":material/science:")
+    return meta
+
+
+def footer(meta: dict[str, str]) -> None:
+    st.caption(
+        f"Flevomonitor · regio {meta.get('regio', '')} · warehouse-versie {meta.get('versie', '')} "
+        f"· gebouwd {meta.get('gebouwd_op', '')[:10]} · {meta.get('bronvermelding', '')}"
+    )
+
+
+def delta_kleur(indicator: str) -> str:
+    """Colour a change by what is good for the region, not by its sign."""
+    richting = labels.RICHTING.get(indicator, 0)
+    return {1: "normal", -1: "inverse"}.get(richting, "off")
+
+
+def kpi_tegel(kpi: data.Kpi, container=st) -> None:
+    """One figure with its change against the previous quarter and a small trend line."""
+    vorig = data.kwartaal_verschuiven(kpi.kwartaal, -1)
+    delta = fmt.verschil(kpi.verschil_kwartaal)
+    container.metric(
+        labels.indicator(kpi.indicator),
+        fmt.getal(kpi.waarde),
+        delta=f"{delta} t.o.v. {vorig}" if delta else None,
+        delta_color=delta_kleur(kpi.indicator),
+        help=labels.DEFINITIES.get(kpi.indicator),
+        chart_data=list(kpi.reeks) or None,
+        border=True,
+    )
