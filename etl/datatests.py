@@ -31,11 +31,17 @@ TESTS: dict[str, str] = {
         WHERE voorziening NOT IN {_in(settings.VOORZIENINGEN_TELLINGEN)}
             OR periode_type NOT IN ('kwartaal', 'jaar')
             OR perspectief NOT IN ('herkomst', 'verblijf', 'regio')
-            OR (perspectief = 'regio') <> (gemeentecode = 'TOTAAL' OR bron NOT IN
-                ('trajecten', 'capaciteit'))
             OR NOT regexp_full_match(periode, '\\d{{4}}(-K[1-4])?')
             OR (periode_type = 'kwartaal') <> (length(periode) = 7)""",
     "kerncijfers: aantallen niet negatief": "SELECT * FROM kerncijfers WHERE waarde < 0",
+    "perspectief regio precies voor het regiototaal (trajecten, capaciteit) en tellingen": """
+        SELECT voorziening, indicator, periode, gemeentecode, perspectief FROM (
+            SELECT * FROM mart_trajecten UNION ALL SELECT * FROM mart_capaciteit
+            UNION ALL SELECT * FROM mart_bezettingsgraad)
+        WHERE (perspectief = 'regio') <> (gemeentecode = 'TOTAAL')
+        UNION ALL
+        SELECT voorziening, indicator, periode, gemeentecode, perspectief
+        FROM mart_tellingen WHERE perspectief <> 'regio'""",
     "trajecten: regiototaal = som van de gemeenten (herkomst, ook BUITEN/ONBEKEND)": f"""
         WITH d AS (SELECT * FROM mart_trajecten WHERE indicator IN {COUNTS})
         SELECT t.voorziening, t.indicator, t.periode, t.dimensie, t.waarde, s.som

@@ -72,8 +72,25 @@ def _blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
 
+ENCODING_EXPECTED = "tekst in UTF-8 of Windows-1252 (in Excel: Opslaan als 'CSV UTF-8')"
+
+
 def _decode(path: Path) -> str:
     data = path.read_bytes()
+    if b"\x00" in data:
+        # Excel's "Unicode-tekst" is UTF-16; decoded as Windows-1252 it would turn into
+        # column names full of NUL characters, so say what is wrong instead.
+        raise FileRefused(
+            path.name,
+            [
+                Problem(
+                    path.name,
+                    ENCODING_EXPECTED
+                    + "; dit bestand bevat nul-bytes, zoals UTF-16 (Excel: 'Unicode-tekst')",
+                    row=data[: data.index(b"\x00")].count(b"\n") + 1,
+                )
+            ],
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -87,7 +104,7 @@ def _decode(path: Path) -> str:
             [
                 Problem(
                     path.name,
-                    "tekst in UTF-8 of Windows-1252 (in Excel: Opslaan als 'CSV UTF-8')",
+                    ENCODING_EXPECTED,
                     row=data[: exc.start].count(b"\n") + 1,
                     value=f"byte 0x{data[exc.start]:02X}",
                 )

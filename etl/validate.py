@@ -75,7 +75,7 @@ WHOLE_EXPECTED = "een geheel getal van 0 of meer (duizendtallen mogen met een pu
 
 
 def parse_whole(cell: Cell) -> int:
-    if isinstance(cell, bool) or isinstance(cell, (date, datetime)):
+    if isinstance(cell, (bool, date, datetime)):
         raise Invalid(WHOLE_EXPECTED)
     if isinstance(cell, (int, float)):
         number = float(cell)
@@ -350,10 +350,14 @@ class _FileCheck:
         self.kind = kind
         self.peildatum = peildatum
         self.problems: list[Problem] = []
+        # the cells as delivered, so a refusal shows what the supplier typed (15-01-2024),
+        # not what it was parsed into
+        self.cells: dict[tuple[int, str], Cell] = {}
 
     def problem(self, expected: str, row: int | None = None, column: str | None = None,
                 value: Cell = None, *, show_value: bool = True) -> None:
         if len(self.problems) < MAX_PROBLEMS:
+            value = self.cells.get((row, column), value) if row is not None else value
             shown = cell_text(value) if show_value else None
             self.problems.append(Problem(self.label, expected, row, column, shown))
 
@@ -401,6 +405,7 @@ class _FileCheck:
                     )
             for column in self.columns:
                 cell = row[index[column.name]] if column.name in index else None
+                self.cells[(number, column.name)] = cell
                 if cell is None or (isinstance(cell, str) and not cell.strip()):
                     if column.required:
                         self.problem("een waarde (verplichte kolom)", number, column.name, "")
@@ -458,7 +463,8 @@ class _FileCheck:
             key = (r["voorziening"], r["traject_id"])
             if key in seen:
                 self.problem(
-                    f"een traject_id die één keer voorkomt per voorziening (ook op rij {seen[key]})",
+                    "een traject_id die één keer voorkomt per voorziening "
+                    f"(ook op rij {seen[key]})",
                     row, "traject_id", r["traject_id"],
                 )
             seen.setdefault(key, row)

@@ -38,7 +38,14 @@ def _sql(name: str) -> str:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connect(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     del stamp  # part of the cache key only: a swapped-in file has a new inode/mtime
-    return duckdb.connect(path, read_only=True)
+    # Not duckdb.connect(path): within one process that hands back the database already
+    # open for the path, i.e. the old file after a rebuild. A fresh in-memory connection
+    # that attaches the path opens the file that is there now.
+    # No replacement scans: a table name must never resolve to a Python variable.
+    con = duckdb.connect(config={"python_enable_replacements": False})
+    con.execute("ATTACH ? AS warehouse (READ_ONLY)", [path])
+    con.execute("USE warehouse")
+    return con
 
 
 def _connection() -> tuple[str, duckdb.DuckDBPyConnection]:
@@ -54,6 +61,7 @@ def _run(name: str, params: dict | None = None) -> pd.DataFrame:
     _, con = _connection()
     cursor = con.cursor()  # one cursor per query: Streamlit serves sessions in threads
     try:
+        cursor.execute("USE warehouse")  # a cursor starts in the in-memory catalog
         return cursor.execute(_sql(name), params or {}).df()
     finally:
         cursor.close()
@@ -155,3 +163,46 @@ def bronbestanden() -> pd.DataFrame:
     frame = query("bronbestanden")
     frame["demo"] = frame["demo"].map({True: "ja", False: "nee"})
     return frame
+
+
+def gemeenten() -> dict[str, str]:
+    """The region's municipalities, code -> name, in reference order."""
+    frame = query("gemeenten")
+    return dict(zip(frame["gemeentecode"], frame["gemeente"], strict=True))
+
+
+def selectie(
+    voorziening: str,
+    indicator: str,
+    *,
+    van: str,
+    tot: str,
+    gemeenten: list[str],
+    perspectief: str = "regio",
+    per_10000: bool = False,
+    periode_type: str = "kwartaal",
+    met_totaal: bool = True,
+    dimensie: str | None = None,
+    dimensie_naam: str | None = None,
+) -> pd.DataFrame:
+    """Figures of one indicator for a selection, long format (periode, gemeente, dimensie, …).
+
+    `van`/`tot` are quarters ('2019-K1'); for years their first four characters are used.
+    `dimensie` picks one breakdown value ('product=BW hoog'), `dimensie_naam` all values of a
+    breakdown ('bestemming'); neither gives the totals.
+    """
+    if periode_type == "jaar":
+        van, tot = van[:4], tot[:4]
+    return query(
+        "selectie",
+        voorziening=voorziening,
+        indicator=f"{indicator}_per_10000" if per_10000 else indicator,
+        periode_type=periode_type,
+        van=van,
+        tot=tot,
+        gemeenten=list(gemeenten),
+        perspectief=perspectief,
+        met_totaal=met_totaal,
+        dimensie=dimensie,
+        dimensie_naam=dimensie_naam,
+    )

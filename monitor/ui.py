@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from monitor import data, fmt, labels
@@ -52,4 +53,40 @@ def kpi_tegel(kpi: data.Kpi, container=st) -> None:
         help=labels.DEFINITIES.get(kpi.indicator),
         chart_data=list(kpi.reeks) or None,
         border=True,
+    )
+
+
+def leeg() -> None:
+    """The calm message for a selection without figures."""
+    st.info("Geen gegevens voor deze selectie.", icon=":material/info:")
+
+
+def tabel_bestanden(frame, naam: str) -> tuple[bytes, bytes]:
+    """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX."""
+    import io
+
+    csv = frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        sheet = naam[:31]
+        frame.to_excel(writer, index=False, sheet_name=sheet)
+        worksheet = writer.sheets[sheet]
+        worksheet.freeze_panes = "A2"
+        for column in worksheet.columns:
+            width = max(len(str(c.value or "")) for c in column) + 2
+            worksheet.column_dimensions[column[0].column_letter].width = min(width, 60)
+    return csv, buffer.getvalue()
+
+
+def onder_grafiek(frame, naam: str, definitie: str, key: str) -> None:
+    """Under every chart: its one-line definition and downloads of exactly the data shown."""
+    st.caption(definitie)
+    csv, xlsx = tabel_bestanden(frame, naam)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("CSV", csv, file_name=f"{naam}.csv", mime="text/csv",
+                         key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    right.download_button(
+        "Excel", xlsx, file_name=f"{naam}.xlsx", key=f"{key}_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", on_click="ignore",
     )

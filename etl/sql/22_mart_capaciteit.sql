@@ -5,11 +5,14 @@ WITH capaciteit AS (
     SELECT * FROM stg_capaciteit
 ),
 perioden AS (
+    -- from the first place on, up to the latest capaciteit delivery (not beyond: capacity
+    -- is not carried into periods no capaciteit file speaks of)
     SELECT c.voorziening, p.periode, p.periode_type, p.eind
     FROM periodes AS p
     JOIN (
         SELECT voorziening, min(geldig_vanaf) AS vanaf FROM capaciteit GROUP BY voorziening
     ) AS c ON p.eind >= c.vanaf
+    WHERE p.eind <= coalesce((SELECT max(peildatum) FROM raw_capaciteit), p.eind)
 ),
 geldig AS (
     SELECT p.voorziening, p.periode, p.periode_type, c.gemeentecode, c.product, c.cluster,

@@ -1,0 +1,128 @@
+"""Chart builders: they return Plotly figures and draw nothing.
+
+One colour per municipality across every chart (by the region's reference order, from
+colour-blind-safe palettes), Dutch number formatting (`1.944`, `3,5`), periods as labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008), then Paul Tol's "muted": both readable with the common colour-vision
+# deficiencies; together enough for a region of up to 17 municipalities.
+PALET_GEMEENTEN = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+    "#882255", "#AA4499", "#661100",
+)
+VASTE_KLEUREN = {"TOTAAL": "#222222", "BUITEN": "#8C8C8C", "ONBEKEND": "#C8C8C8"}
+# Categories (bestemming, product, cluster …): Tol's "bright", then "light".
+PALET_CATEGORIEEN = (
+    "#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB",
+    "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#AAAA00",
+)
+FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
+
+
+def gemeente_kleuren(gemeentecodes: Iterable[str]) -> dict[str, str]:
+    """Code -> colour, by position in the region's reference order."""
+    kleuren = dict(VASTE_KLEUREN)
+    for index, code in enumerate(gemeentecodes):
+        kleuren[code] = PALET_GEMEENTEN[index % len(PALET_GEMEENTEN)]
+    return kleuren
+
+
+def categorie_kleuren(categorieen: Iterable[str]) -> dict[str, str]:
+    return {c: PALET_CATEGORIEEN[i % len(PALET_CATEGORIEEN)] for i, c in enumerate(categorieen)}
+
+
+def opmaak(fig: go.Figure, titel: str, y_titel: str = "", procent: bool = False) -> go.Figure:
+    """The shared look: Dutch separators, legend below, no Plotly logo clutter."""
+    fig.update_layout(
+        title={"text": titel, "x": 0, "xanchor": "left"},
+        separators=",.",
+        font={"family": FONT, "size": 14},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "title": None},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        hovermode="x unified",
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(type="category", showgrid=False, title=None)
+    fig.update_yaxes(
+        title=y_titel or None, gridcolor="#E5E5E5", rangemode="tozero",
+        ticksuffix="%" if procent else "", tickformat=",.1f" if procent else ",~r",
+    )
+    return fig
+
+
+def _hover(decimalen: int, procent: bool) -> str:
+    return f"%{{y:,.{decimalen}f}}{'%' if procent else ''}"
+
+
+def lijn_per_gemeente(
+    frame: pd.DataFrame,
+    kleuren: Mapping[str, str],
+    titel: str,
+    y_titel: str = "",
+    decimalen: int = 0,
+    procent: bool = False,
+    breuk: str | None = None,
+) -> go.Figure:
+    """One line per municipality (and the region total) over the periods in `frame`.
+
+    `frame` has columns periode, gemeentecode, gemeente, waarde. `breuk` marks a series
+    break before that period with a dashed vertical line.
+    """
+    fig = go.Figure()
+    for code, deel in frame.groupby("gemeentecode", sort=False):
+        fig.add_trace(
+            go.Scatter(
+                x=deel["periode"], y=deel["waarde"], name=deel["gemeente"].iloc[0],
+                mode="lines+markers", marker={"size": 5},
+                line={"color": kleuren.get(code, "#444444"),
+                      "width": 3 if code == "TOTAAL" else 2},
+                hovertemplate=_hover(decimalen, procent),
+            )
+        )
+    if breuk is not None:
+        fig.add_vline(x=breuk, line_dash="dash", line_color="#555555")
+        fig.add_annotation(x=breuk, y=1, yref="paper", text="trendbreuk", showarrow=False,
+                           xanchor="left", yanchor="bottom", font={"size": 12})
+    return opmaak(fig, titel, y_titel, procent)
+
+
+def staaf(
+    frame: pd.DataFrame,
+    x: str,
+    kleur: str,
+    kleuren: Mapping[str, str],
+    titel: str,
+    y_titel: str = "",
+    gestapeld: bool = True,
+    decimalen: int = 0,
+    procent: bool = False,
+    horizontaal: bool = False,
+) -> go.Figure:
+    """Bars of `waarde` per `x`, one colour per value of `kleur` (stacked or grouped)."""
+    fig = go.Figure()
+    for naam, deel in frame.groupby(kleur, sort=False):
+        xs, ys = deel[x], deel["waarde"]
+        fig.add_trace(
+            go.Bar(
+                x=ys if horizontaal else xs, y=xs if horizontaal else ys, name=str(naam),
+                orientation="h" if horizontaal else "v",
+                marker_color=kleuren.get(naam, "#666666"),
+                hovertemplate=(f"%{{x:,.{decimalen}f}}" if horizontaal
+                               else _hover(decimalen, procent)),
+            )
+        )
+    fig.update_layout(barmode="stack" if gestapeld else "group")
+    opmaak(fig, titel, y_titel, procent)
+    if horizontaal:
+        fig.update_xaxes(type="linear", showgrid=True, gridcolor="#E5E5E5")
+        fig.update_yaxes(type="category", autorange="reversed", ticksuffix="")
+        fig.update_layout(hovermode="y unified")
+    return fig

@@ -1,0 +1,115 @@
+"""The dashboard, headless (streamlit.testing.v1.AppTest), on the shipped warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from monitor import fmt
+from monitor.data import kwartaal_verschuiven
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def app(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(shipped_warehouse))
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+def regio(warehouse: Path, voorziening: str, indicator: str, periode: str) -> float | None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "SELECT waarde FROM kerncijfers WHERE voorziening = ? AND indicator = ? "
+            "AND periode = ? AND gemeentecode = 'TOTAAL' AND dimensie IS NULL",
+            [voorziening, indicator, periode],
+        ).fetchall()
+    assert len(rows) <= 1
+    return rows[0][0] if rows else None
+
+
+def latest_quarter(warehouse: Path) -> str:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "SELECT max(periode) FROM kerncijfers WHERE periode_type = 'kwartaal' "
+            "AND bron = 'trajecten'"
+        ).fetchall()[0][0]
+
+
+def test_overzicht_shows_latest_quarter_figures_from_kerncijfers(app, shipped_warehouse):
+    at = app.run()
+    assert not at.exception
+    kwartaal = latest_quarter(shipped_warehouse)
+    vorig = kwartaal_verschuiven(kwartaal, -1)
+    assert at.title[0].value == f"Kerncijfers {kwartaal}"
+    metrics = at.metric
+    # 4 tiles for BW, MO and VO, 1 for E33, in page order
+    expected = [
+        (v, i)
+        for v in ("BW", "MO", "VO")
+        for i in ("bezetting", "instroom", "uitstroom", "wachtlijst")
+    ] + [("E33", "meldingen")]
+    assert len(metrics) == len(expected)
+    for metric, (voorziening, indicator) in zip(metrics, expected, strict=True):
+        now = regio(shipped_warehouse, voorziening, indicator, kwartaal)
+        before = regio(shipped_warehouse, voorziening, indicator, vorig)
+        assert metric.value == fmt.getal(now), (voorziening, indicator)
+        if now is not None and before is not None:
+            assert metric.delta == f"{fmt.verschil(now - before)} t.o.v. {vorig}"
+
+
+def test_figures_are_dutch_formatted(app, shipped_warehouse):
+    at = app.run()
+    kwartaal = latest_quarter(shipped_warehouse)
+    bezetting = regio(shipped_warehouse, "BW", "bezetting", kwartaal)
+    assert bezetting is not None and bezetting >= 100
+    shown = at.metric[0].value
+    assert shown == fmt.getal(bezetting)
+    assert "," not in shown  # no English thousands separator
+
+
+def test_demo_banner_shown_when_warehouse_holds_demo_figures(app, shipped_warehouse):
+    with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
+        assert con.execute("SELECT bool_or(demo) FROM kerncijfers").fetchall()[0][0]
+    at = app.run()
+    assert any("Demodata" in w.value for w in at.warning)
+
+
+def test_no_demo_banner_without_demo_figures(tmp_path, monkeypatch):
+    from etl import settings
+    from etl.build import build
+
+    raw = tmp_path / "raw"
+    for kind in ("tellingen", "capaciteit"):
+        (raw / kind).mkdir(parents=True)
+        for source in (settings.RAW_DIR / kind).glob("*regionaalkader*"):
+            (raw / kind / source.name).write_bytes(source.read_bytes())
+    warehouse = tmp_path / "w.duckdb"
+    build(raw, warehouse, settings.REFERENCE_DIR)
+    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not any("Demodata" in w.value for w in at.warning)
+    # published yearly figures only: no quarter to show, a calm Dutch message
+    assert any("Geen gegevens" in i.value for i in at.info)
+
+
+def test_missing_warehouse_gives_a_dutch_instruction(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(tmp_path / "nope.duckdb"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "make run" in at.error[0].value
+
+
+def test_bronnen_page_lists_every_loaded_file(app, shipped_warehouse):
+    at = app.run()
+    at.switch_page("pages/bronnen.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
+        files = [r[0] for r in con.execute("SELECT bestand FROM bronbestanden").fetchall()]
+    assert sorted(table["bestand"]) == sorted(files)
+    assert set(table["demo"]) <= {"ja", "nee"}
