@@ -10,7 +10,7 @@ import duckdb
 from etl import settings
 
 KEY = "voorziening, indicator, periode, gemeentecode, perspectief, dimensie, bron"
-COUNTS = "('aanmeldingen', 'instroom', 'uitstroom', 'bezetting', 'wachtlijst')"
+COUNTS = "('aanmeldingen', 'instroom', 'uitstroom', 'clienten', 'bezetting', 'wachtlijst')"
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -71,8 +71,15 @@ TESTS: dict[str, str] = {
           ON s.voorziening = t.voorziening AND s.indicator = t.indicator
           AND s.periode = t.periode AND s.gemeentecode = t.gemeentecode
           AND s.perspectief = t.perspectief
-        WHERE t.dimensie IS NULL AND s.naam IN ('aanmelding_type', 'product', 'bestemming')
+        WHERE t.dimensie IS NULL
+          AND s.naam IN ('aanmelding_type', 'product', 'bestemming', 'herkomstgemeente')
           AND t.waarde <> s.som""",
+    "trajecten: elke periode heeft regiototalen": """
+        SELECT p.voorziening, p.periode FROM (
+            SELECT DISTINCT voorziening, periode FROM mart_trajecten) AS p
+        ANTI JOIN mart_trajecten AS t
+          ON t.voorziening = p.voorziening AND t.periode = p.periode
+          AND t.gemeentecode = 'TOTAAL' AND t.indicator = 'bezetting' AND t.dimensie IS NULL""",
     "trajecten: percentages tussen 0 en 100": """
         SELECT * FROM mart_trajecten
         WHERE indicator LIKE '%\\_pct' ESCAPE '\\' AND (waarde < 0 OR waarde > 100)""",

@@ -1,4 +1,4 @@
-"""Deterministic demo data for Flevoland, 2019-K1 to 2026-K3: `python -m etl.demo [--out DIR]`.
+"""Deterministic demo data for the region, 2019-K1 to 2026-K3: `python -m etl.demo [--out DIR]`.
 
 Writes supplier files in the format of the data contract (section 1) so the dashboard has a
 believable story to show before real deliveries arrive. Every file name carries the token
@@ -7,9 +7,13 @@ bron `Demodata (gegenereerd)`. Nothing here is real data.
 
 The story is anchored to the published 2018 levels (Regionaal kader Zorglandschap Wmo
 Flevoland 2020-2026, ch. 2.2 and Bijlage 3): 811 BW clients plus about 40 waiting, 20% instroom
-and 17% uitstroom, 105 MO places that are nearly always full, the Oranje Huis, E33 meldingen and
-OGGZ adviesaanvragen per municipality. From there: the Wlz transfer in 2021, a slow shift
+and 17% uitstroom, 105 MO places that are nearly always full, the vrouwenopvang, E33 meldingen
+and OGGZ adviesaanvragen per municipality. From there: the Wlz transfer in 2021, a slow shift
 towards more uitstroom and less instroom, and a police registration change in March 2020.
+
+Everything tied to the region's municipalities (E33 and OGGZ levels, herkomst shares, the BW,
+MO and VO locations) is read from `demo.toml` in the reference folder, next to gemeenten.csv;
+its municipalities must be exactly those of gemeenten.csv. The code names no municipality.
 
 All randomness comes from `random.Random` with fixed seeds, so two runs give byte-identical
 files and `tests/test_demo.py` can check that the shipped files are exactly what this produces.
@@ -21,15 +25,17 @@ import argparse
 import csv
 import math
 import random
+import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from etl.reference import load_region
-from etl.settings import BUITEN, ONBEKEND, REFERENCE_DIR
+from etl.reference import Region, load_region
+from etl.settings import BUITEN, CLUSTERS, ONBEKEND, PRODUCTEN, REFERENCE_DIR
 
+DEMO_FILE = "demo.toml"  # in the reference folder: the anchors tied to the municipalities
 SEED = 2018_1231  # fixed: changing it changes every demo figure (and the shipped files)
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "data" / "raw"
 BRON = "Demodata (gegenereerd)"
@@ -40,15 +46,6 @@ EERSTE_JAAR, LAATSTE_JAAR = 2019, 2026
 LAATSTE_KWARTAAL = (2026, 3)
 EIND_2018 = date(2018, 12, 31)
 LATE_SHARE = 0.03  # share of 2026-K2 events missing from the July extract ('voorlopig')
-
-# The anchoring tables below are keyed by CBS code; names always come from data/reference.
-ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD = (
-    "GM0034", "GM0050", "GM0171", "GM0184", "GM0303", "GM0995",
-)
-
-# Bijlage 3, E33 meldingen 2018, and OGGZ adviesaanvragen per 10,000 inwoners 2018.
-E33_2018 = {ALMERE: 956, DRONTEN: 162, LELYSTAD: 523, NOP: 191, URK: 38, ZEEWOLDE: 74}
-OGGZ_PER_10000_2018 = {ALMERE: 8, DRONTEN: 9, LELYSTAD: 12, NOP: 12, URK: 2, ZEEWOLDE: 6}
 
 WORKDAY_HOLIDAYS = {(1, 1), (12, 25), (12, 26)}
 AANMELD_SEIZOEN = (1.12, 1.0, 0.84, 1.04)  # K1..K4: more applications in winter

@@ -70,7 +70,8 @@ def _run(name: str, params: dict | None = None) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(versie: str, path: str, name: str, params: tuple) -> pd.DataFrame:
     del versie, path  # cache key only
-    return _run(name, dict(params))
+    # lists were frozen into tuples for the cache key; DuckDB binds a tuple as a STRUCT
+    return _run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def query(name: str, **params: object) -> pd.DataFrame:

@@ -30,7 +30,10 @@ dimensies_uitgevouwen AS (
             'aanmelding_type=' || aanmelding_type,
             'product=' || product,
             'cluster=' || cluster,
-            'bestemming=' || uitstroombestemming
+            'bestemming=' || uitstroombestemming,
+            'met_kinderen=' || met_kinderen,
+            -- who houses whose clients: the verblijf rows split by herkomst
+            CASE WHEN perspectief = 'verblijf' THEN 'herkomstgemeente=' || herkomstgemeente END
         ], lambda x: x IS NOT NULL)) AS dimensie_of_totaal
     FROM perspectieven AS p
 ),
@@ -44,6 +47,10 @@ tellingen AS (
         count(*) FILTER (d.datum_aanmelding BETWEEN p.start AND p.eind) AS aanmeldingen,
         count(*) FILTER (d.datum_instroom BETWEEN p.start AND p.eind) AS instroom,
         count(*) FILTER (d.datum_uitstroom BETWEEN p.start AND p.eind) AS uitstroom,
+        count(*) FILTER (
+            d.datum_instroom <= p.eind
+            AND (d.datum_uitstroom IS NULL OR d.datum_uitstroom >= p.start)
+        ) AS clienten,
         count(*) FILTER (
             d.datum_instroom <= p.eind
             AND (d.datum_uitstroom IS NULL OR d.datum_uitstroom > p.eind)
@@ -102,6 +109,7 @@ gevuld AS (
         coalesce(t.aanmeldingen, 0) AS aanmeldingen,
         coalesce(t.instroom, 0) AS instroom,
         coalesce(t.uitstroom, 0) AS uitstroom,
+        coalesce(t.clienten, 0) AS clienten,
         coalesce(t.bezetting, 0) AS bezetting,
         coalesce(t.bezetting_begin, 0) AS bezetting_begin,
         coalesce(t.wachtlijst, 0) AS wachtlijst,
@@ -116,7 +124,7 @@ gevuld AS (
 ),
 lang AS (
     UNPIVOT gevuld
-    ON aanmeldingen, instroom, uitstroom, bezetting, wachtlijst,
+    ON aanmeldingen, instroom, uitstroom, clienten, bezetting, wachtlijst,
        wachttijd_mediaan_dagen, wachttijd_p90_dagen, verblijfsduur_mediaan_dagen
     INTO NAME indicator VALUE waarde
 ),
@@ -137,10 +145,16 @@ percentages AS (
 toegestaan AS (
     -- which breakdowns each indicator has; '' is the total, '-' none at all
     SELECT * FROM (VALUES
-        ('aanmeldingen', ['', 'aanmelding_type', 'product', 'cluster'], ['herkomst', 'regio']),
-        ('instroom', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio']),
-        ('uitstroom', ['', 'bestemming', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio']),
-        ('bezetting', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio']),
+        ('aanmeldingen', ['', 'aanmelding_type', 'product', 'cluster', 'met_kinderen'],
+            ['herkomst', 'regio']),
+        ('instroom', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
+            ['herkomst', 'verblijf', 'regio']),
+        ('uitstroom', ['', 'bestemming', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
+            ['herkomst', 'verblijf', 'regio']),
+        ('clienten', ['', 'product', 'cluster', 'met_kinderen'],
+            ['herkomst', 'verblijf', 'regio']),
+        ('bezetting', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
+            ['herkomst', 'verblijf', 'regio']),
         ('wachtlijst', ['', 'product', 'cluster'], ['herkomst', 'regio']),
         ('wachttijd_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
         ('wachttijd_p90_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
@@ -165,5 +179,7 @@ final AS (
         AND list_contains(a.dimensies, coalesce(split_part(x.dimensie, '=', 1), ''))
         AND list_contains(a.perspectieven, x.perspectief)
     WHERE x.waarde IS NOT NULL
+      -- the herkomst split exists only where the client lives elsewhere: the verblijf rows
+      AND (x.perspectief = 'verblijf' OR coalesce(x.dimensie, '') NOT LIKE 'herkomstgemeente=%')
 )
 SELECT * FROM final;
