@@ -7,11 +7,24 @@ from monitor import ui
 st.set_page_config(page_title="Flevomonitor", page_icon=":material/monitoring:", layout="wide")
 
 navigation = st.navigation(
-    [
-        st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:", default=True),
-        st.Page("pages/bronnen.py", title="Bronnen en status", icon=":material/database:",
-                url_path="bronnen"),
-    ]
+    {
+        "Monitor": [
+            st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:",
+                    default=True),
+            st.Page("pages/instroom.py", title="Instroom", icon=":material/login:"),
+            st.Page("pages/uitstroom.py", title="Uitstroom", icon=":material/logout:"),
+            st.Page("pages/spreiding.py", title="Spreiding", icon=":material/map:"),
+            st.Page("pages/wachtlijsten.py", title="Wachtlijsten",
+                    icon=":material/hourglass_top:"),
+            st.Page("pages/verward_gedrag.py", title="Verward gedrag (E33)",
+                    icon=":material/local_police:", url_path="verward-gedrag"),
+            st.Page("pages/vrouwenopvang.py", title="Vrouwenopvang", icon=":material/shield:"),
+        ],
+        "Over de cijfers": [
+            st.Page("pages/definities.py", title="Definities en bronnen",
+                    icon=":material/menu_book:", url_path="definities"),
+        ],
+    }
 )
 meta = ui.frame()
 navigation.run()

@@ -64,7 +64,8 @@ def needs_build(raw_dir: Path, reference_dir: Path, warehouse: Path) -> bool:
         return True
     built = warehouse.stat().st_mtime
     inputs = [p for _, p in discover(raw_dir)] + list(reference_dir.iterdir())
-    inputs += list(settings.SQL_DIR.glob("*.sql"))
+    # the ETL's own code and models count too: a changed definition means a rebuild
+    inputs += list(settings.SQL_DIR.glob("*.sql")) + list(settings.SQL_DIR.parent.glob("*.py"))
     return any(p.stat().st_mtime > built for p in inputs if p.is_file())
 
 
@@ -174,6 +175,10 @@ def _load(
         }),
     )
     con.execute("CREATE TABLE ref_inwoners AS SELECT * FROM v_inwoners")
+    # boundaries for the maps, one GeoJSON feature per municipality, so the dashboard
+    # reads the warehouse only
+    con.execute("CREATE TABLE ref_gemeentegrenzen (gemeentecode VARCHAR, feature VARCHAR)")
+    con.executemany("INSERT INTO ref_gemeentegrenzen VALUES (?, ?)", region.grenzen)
     con.execute("CREATE TABLE ratio_suffixen (suffix VARCHAR)")
     con.executemany(
         "INSERT INTO ratio_suffixen VALUES (?)", [(s,) for s in settings.RATIO_SUFFIXES]

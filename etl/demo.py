@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from etl.reference import Region, load_region
 from etl.settings import BUITEN, CLUSTERS, ONBEKEND, PRODUCTEN, REFERENCE_DIR
@@ -189,6 +189,207 @@ class Numbering:
         return self.n
 
 
+# --- demo.toml: the anchors tied to the region's municipalities --------------------------------
+
+
+@dataclass(frozen=True)
+class BwLocatie:
+    gemeente: str  # CBS code
+    aanbieder: str
+    locatie: str
+    clusters: tuple[str, ...]  # the first is the location's main cluster
+    plekken: int  # from 2019-01-01
+    na_wlz: int  # from BW_NA_WLZ; 0 = the location went to the Wlz
+
+
+@dataclass(frozen=True)
+class MoLocatie:
+    aanbieder: str
+    locatie: str
+    gemeente: str  # CBS code
+    bedden: dict[str, int]  # product -> beds
+
+
+@dataclass(frozen=True)
+class VoLocatie:
+    product: str
+    locatie: str
+    plekken: int
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """The contents of demo.toml, with every municipality resolved to its CBS code.
+
+    The order of every table is the file's order: the generator draws in that order.
+    """
+
+    e33_2018: dict[str, float]  # E33 meldingen in 2018, per municipality
+    oggz_per_10000_2018: dict[str, float]  # OGGZ adviesaanvragen per 10,000 inwoners, 2018
+    bw_herkomst_factor: dict[str, float]  # BW herkomst weight per inwoner
+    bw_locaties: list[BwLocatie]
+    beschut_wonen: list[tuple[str, int, date]]  # locatie, plekken, from
+    mo_locaties: list[MoLocatie]
+    mo_herkomst: dict[str, float]  # herkomst of MO applications that never led to a bed
+    mo_herkomst_per_verblijf: dict[str, dict[str, float]]  # by the bed's municipality
+    vo_aanbieder: str
+    vo_gemeente: str  # CBS code
+    vo_locaties: list[VoLocatie]
+    vo_herkomst: dict[str, dict[str, float]]  # by product
+
+
+class _Reader:
+    """Reads demo.toml, resolving municipality names (or codes) through the region."""
+
+    def __init__(self, path: Path, region: Region) -> None:
+        self.path, self.region = path, region
+        if not path.is_file():
+            raise ValueError(f"{path} ontbreekt: de demogenerator leest daar de ankers per "
+                             "gemeente (E33, OGGZ, herkomst en locaties) van de regio")
+        try:
+            self.data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as e:
+            raise ValueError(f"{path} is geen geldige TOML: {e}") from e
+
+    def fail(self, where: str, message: str) -> ValueError:
+        return ValueError(f"{self.path} [{where}]: {message}")
+
+    def get(self, where: str, kind: type = dict) -> Any:
+        value: Any = self.data
+        for key in where.split("."):
+            if not isinstance(value, dict) or key not in value:
+                raise self.fail(where, "ontbreekt")
+            value = value[key]
+        if not isinstance(value, kind):
+            raise self.fail(where, f"verwacht een {kind.__name__}, gevonden: {value!r}")
+        return value
+
+    def gemeente(self, where: str, value: object, herkomst: bool = False) -> str:
+        allow = (BUITEN, ONBEKEND) if herkomst else ()
+        code = self.region.resolve(value, allow) if isinstance(value, str) else None
+        if code is None:
+            raise self.fail(where, f"{value!r} is geen {self.region.describe(allow)} "
+                                   "(zie gemeenten.csv)")
+        return code
+
+    def numbers(self, where: str, table: object, herkomst: bool = False) -> dict[str, float]:
+        """A table keyed by municipality, in file order, with codes as keys."""
+        if not isinstance(table, dict) or not table:
+            raise self.fail(where, "verwacht een tabel met een getal per gemeente")
+        result: dict[str, float] = {}
+        for key, n in table.items():
+            code = self.gemeente(where, key, herkomst)
+            if code in result:
+                raise self.fail(where, f"{key!r} staat er twee keer in")
+            if not isinstance(n, int | float) or isinstance(n, bool) or n < 0:
+                raise self.fail(where, f"{key} = {n!r} is geen getal van 0 of meer")
+            result[code] = n
+        return result
+
+    def per_gemeente(self, where: str) -> dict[str, float]:
+        """A table that must name exactly the municipalities of gemeenten.csv."""
+        table = self.get(where)
+        unknown = [k for k in table if self.region.resolve(k, ()) is None]
+        missing = [name for code, name in self.region.gemeenten.items()
+                   if not any(self.region.resolve(k, ()) == code for k in table)]
+        if unknown or missing:
+            raise self.fail(where, "de gemeenten in demo.toml moeten precies die van "
+                                   f"gemeenten.csv zijn ({', '.join(self.region.gemeenten.values())})"
+                                   + (f"; niet in gemeenten.csv: {', '.join(unknown)}"
+                                      if unknown else "")
+                                   + (f"; ontbreekt: {', '.join(missing)}" if missing else ""))
+        return self.numbers(where, table)
+
+    def rows(self, where: str, fields: dict[str, type]) -> list[dict[str, Any]]:
+        rows = self.get(where, list)
+        if not rows:
+            raise self.fail(where, "is leeg")
+        for i, row in enumerate(rows, 1):
+            if not isinstance(row, dict) or set(row) != set(fields):
+                raise self.fail(where, f"regel {i} moet precies de velden "
+                                       f"{', '.join(fields)} hebben: {row!r}")
+            for name, kind in fields.items():
+                if not isinstance(row[name], kind) or isinstance(row[name], bool):
+                    raise self.fail(where, f"regel {i}: {name} = {row[name]!r} is geen "
+                                           f"{kind.__name__}")
+        return rows
+
+    def product(self, where: str, voorziening: str, product: str) -> str:
+        if product not in PRODUCTEN[voorziening]:
+            raise self.fail(where, f"{product!r} is geen {voorziening}-product "
+                                   f"({', '.join(PRODUCTEN[voorziening])})")
+        return product
+
+
+def load_anchors(reference_dir: Path, region: Region) -> Anchors:
+    """Read `demo.toml` from the reference folder and check it against the region."""
+    r = _Reader(reference_dir / DEMO_FILE, region)
+    e33 = r.per_gemeente("gemeenten.e33_meldingen_2018")
+    oggz = r.per_gemeente("gemeenten.oggz_per_10000_2018")
+    factor = r.per_gemeente("gemeenten.bw_herkomst_factor")
+
+    bw_locaties = []
+    for row in r.rows("bw.locaties", {"gemeente": str, "aanbieder": str, "locatie": str,
+                                      "clusters": list, "plekken": int, "na_wlz": int}):
+        clusters = tuple(row["clusters"])
+        if not clusters or not set(clusters) <= set(CLUSTERS):
+            raise r.fail("bw.locaties", f"{row['locatie']}: clusters {list(clusters)} moeten "
+                                        f"uit {', '.join(CLUSTERS)} komen")
+        bw_locaties.append(BwLocatie(r.gemeente("bw.locaties", row["gemeente"]), row["aanbieder"],
+                                     row["locatie"], clusters, row["plekken"], row["na_wlz"]))
+    locaties = [b.locatie for b in bw_locaties]
+    if len(set(locaties)) != len(locaties):
+        raise r.fail("bw.locaties", "elke locatie mag maar één keer voorkomen")
+    beschut = []
+    for row in r.rows("bw.beschut_wonen", {"locatie": str, "plekken": int, "vanaf": date}):
+        if row["locatie"] not in locaties:
+            raise r.fail("bw.beschut_wonen", f"{row['locatie']!r} staat niet in bw.locaties")
+        beschut.append((row["locatie"], row["plekken"], row["vanaf"]))
+
+    mo_locaties = []
+    for row in r.rows("mo.locaties", {"aanbieder": str, "locatie": str, "gemeente": str,
+                                      "bedden": dict}):
+        bedden = {r.product("mo.locaties", "MO", p): n for p, n in row["bedden"].items()}
+        if not all(isinstance(n, int) and n > 0 for n in bedden.values()):
+            raise r.fail("mo.locaties", f"{row['locatie']}: bedden moeten hele getallen zijn")
+        mo_locaties.append(MoLocatie(row["aanbieder"], row["locatie"],
+                                     r.gemeente("mo.locaties", row["gemeente"]), bedden))
+    mo_herkomst = r.numbers("mo.herkomst", r.get("mo.herkomst"), herkomst=True)
+    where = "mo.herkomst_per_verblijfsgemeente"
+    per_verblijf = {r.gemeente(where, k): r.numbers(f"{where}.{k}", v, herkomst=True)
+                    for k, v in r.get(where).items()}
+    for m in mo_locaties:
+        if m.gemeente not in per_verblijf:
+            raise r.fail(where, f"mist een regel voor {region.name(m.gemeente)} "
+                                f"(de gemeente van {m.locatie})")
+
+    vo_locaties = [VoLocatie(r.product("vo.locaties", "VO", row["product"]), row["locatie"],
+                             row["plekken"])
+                   for row in r.rows("vo.locaties", {"product": str, "locatie": str,
+                                                     "plekken": int})]
+    vo_herkomst = {r.product("vo.herkomst", "VO", p): r.numbers(f"vo.herkomst.{p}", v,
+                                                                 herkomst=True)
+                   for p, v in r.get("vo.herkomst").items()}
+    for v in vo_locaties:
+        if v.product not in vo_herkomst:
+            raise r.fail("vo.herkomst", f"mist een regel voor {v.product}")
+
+    return Anchors(
+        e33_2018=e33,
+        oggz_per_10000_2018=oggz,
+        bw_herkomst_factor=factor,
+        bw_locaties=bw_locaties,
+        beschut_wonen=beschut,
+        mo_locaties=mo_locaties,
+        mo_herkomst=mo_herkomst,
+        mo_herkomst_per_verblijf=per_verblijf,
+        vo_aanbieder=str(r.get("vo.aanbieder", str)),
+        vo_gemeente=r.gemeente("vo.gemeente", r.get("vo.gemeente", str)),
+        vo_locaties=vo_locaties,
+        vo_herkomst=vo_herkomst,
+    )
+
+
 # --- BW: beschermd wonen ---------------------------------------------------------------------
 
 BW_STOCK = 811  # in care on 2018-12-31 (ch. 2.2)
@@ -199,55 +400,7 @@ PSY_REG, PSYCHOSE, LVB, VERSLAVING, AUTISME, SOMATIEK, MOEDER_KIND = (
     "Psychiatrie met verslaving", "Autisme", "Somatiek en psychiatrie",
     "Psychiatrie moeder en kind",
 )
-# Bijlage 3, cluster table (medio 2019): gemeente, aanbieder, locatie, clusters. The plekken are
-# made up: from 2019-01-01, and from 2021-04-01 after the Wlz transfer (0 = went to the Wlz).
-BW_LOCATIES: list[tuple[str, str, str, tuple[str, ...], int, int]] = [
-    (ALMERE, "Freeway Zorg", "Gerrit Achterbergstraat", (LVB,), 26, 20),
-    (ALMERE, "Freeway Zorg", "Jaap Vechterweg", (LVB,), 22, 18),
-    (ALMERE, "Freeway Zorg", "Jan Kampertstraat", (LVB,), 18, 0),
-    (ALMERE, "Kwintes", "Aagje Dekenstraat", (PSYCHOSE, PSY_REG), 42, 34),
-    (ALMERE, "Kwintes", "Balistraat", (PSYCHOSE, PSY_REG), 38, 30),
-    (ALMERE, "Kwintes", "Blekerstraat", (VERSLAVING,), 30, 26),
-    (ALMERE, "Kwintes", "Fasehuis", (PSYCHOSE, PSY_REG), 24, 24),
-    (ALMERE, "Kwintes", "Makassarweg", (PSYCHOSE, PSY_REG), 40, 30),
-    (ALMERE, "Kwintes", "Paul Kleestraat", (AUTISME, PSYCHOSE), 28, 22),
-    (ALMERE, "Leger des Heils", "Domus", (VERSLAVING, PSYCHOSE), 46, 36),
-    (ALMERE, "Pi-groep", "Carel Willinklaan", (PSY_REG,), 32, 26),
-    (ALMERE, "Pi-groep", "Rolklaverpad", (PSY_REG,), 30, 24),
-    (ALMERE, "Triade", "Kick Wilstralantsoen", (PSYCHOSE,), 42, 32),
-    (DRONTEN, "'s Heeren Loo", "Koraalstraat", (LVB,), 14, 0),
-    (DRONTEN, "Kwintes", "De Boeg", (PSYCHOSE, PSY_REG), 24, 22),
-    (DRONTEN, "Omega Groep", "Waterfront", (LVB, AUTISME), 14, 12),
-    (DRONTEN, "Philadelphia", "Rozemarijn", (LVB,), 12, 0),
-    (DRONTEN, "Triade", "Wisentweg", (LVB,), 12, 10),
-    (LELYSTAD, "IrisZorg", "De Gondel", (VERSLAVING, PSY_REG), 38, 30),
-    (LELYSTAD, "Kwintes", "De Bolder", (SOMATIEK,), 28, 0),
-    (LELYSTAD, "Kwintes", "De Kwelder", (PSY_REG,), 32, 28),
-    (LELYSTAD, "Kwintes", "De Veste", (PSYCHOSE, PSY_REG), 36, 30),
-    (LELYSTAD, "Kwintes", "Grevelingenstraat", (PSYCHOSE, PSY_REG), 28, 24),
-    (LELYSTAD, "Kwintes", "Lubeckstraat", (AUTISME, PSY_REG), 22, 18),
-    (LELYSTAD, "Leger des Heils", "Vast en Verder", (LVB, AUTISME, PSY_REG), 34, 28),
-    (LELYSTAD, "Omega Groep", "Langstraat", (MOEDER_KIND,), 10, 10),
-    (LELYSTAD, "Omega Groep", "Zilverparkkade", (LVB, AUTISME), 22, 18),
-    (LELYSTAD, "Timon", "Wold", (MOEDER_KIND, PSY_REG), 12, 12),
-    (LELYSTAD, "Triade", "Karveel", (LVB,), 20, 16),
-    (LELYSTAD, "Triade", "Markermeerstraat", (LVB,), 18, 0),
-    (LELYSTAD, "Triade", "Stavorenstraat", (PSYCHOSE,), 24, 20),
-    (NOP, "Kwintes", "IJsselmeerlaan", (PSYCHOSE, SOMATIEK, PSY_REG), 28, 24),
-    (NOP, "Kwintes", "Meldestraat", (AUTISME, PSY_REG), 18, 16),
-    (NOP, "Omega Groep", "Baronielaan", (PSY_REG,), 16, 14),
-    (NOP, "Pi-groep", "Urkerweg", (PSY_REG,), 14, 12),
-    (URK, "'s Heeren Loo", "Kotter", (LVB,), 12, 10),
-    (ZEEWOLDE, "Leger des Heils", "Zij aan Zij", (MOEDER_KIND,), 10, 10),
-]
-BW_NA_WLZ = date(2021, 4, 1)
-# New Beschut wonen places inside existing locations: locatie, plekken, from.
-BESCHUT_PLEKKEN = [
-    ("De Kwelder", 10, date(2023, 1, 1)),
-    ("Makassarweg", 8, date(2023, 1, 1)),
-    ("Urkerweg", 6, date(2023, 7, 1)),
-    ("Balistraat", 10, date(2025, 1, 1)),
-]
+BW_NA_WLZ = date(2021, 4, 1)  # the locations' plekken change here (demo.toml: na_wlz)
 BESCHUT_VANAF, BESCHUT_SHARE = date(2023, 1, 1), 0.05
 # Providers hand back places that stay empty from these dates on (op-/afbouwplan).
 AFBOUW = (date(2024, 7, 1), date(2026, 1, 1))
@@ -269,9 +422,7 @@ VERLENGING_PER_CLIENTJAAR = 0.31  # 226 verlengingen in 2018, on clients in care
 BW_PRODUCT = {"BW midden": 339, "BW hoog": 34, "Combinatie": 7}  # Bijlage 3, 2018
 BW_LEEFTIJD = {"18-22": 19, "23-26": 24, "27-49": 40, "50+": 17}  # 43% under 27
 BW_GESLACHT = {"M": 64, "V": 33, "X": 1, "Onbekend": 2}
-# Herkomst weight per inwoner: Almere and Lelystad over-represented (stedelijke trek).
-BW_HERKOMST_FACTOR = {ALMERE: 1.25, LELYSTAD: 1.5, NOP: 0.7, DRONTEN: 0.6, ZEEWOLDE: 0.45,
-                      URK: 0.3}
+# Herkomst: per municipality in proportion to inwoners x demo.toml's bw_herkomst_factor.
 BW_HERKOMST_OVERIG = {BUITEN: 0.035, ONBEKEND: 0.01}
 BW_BESTEMMING_2019 = {
     "Zelfstandig met ambulante begeleiding": 30, "Zelfstandig wonen": 16, "Begeleid wonen": 18,
@@ -314,9 +465,10 @@ class Unit:
                    if (start <= d or start == first) and (end is None or d <= end))
 
 
-def bw_units() -> list[Unit]:
+def bw_units(anchors: Anchors) -> list[Unit]:
     units = []
-    for gemeente, aanbieder, locatie, clusters, before, after in BW_LOCATIES:
+    for loc in anchors.bw_locaties:
+        aanbieder, locatie, before, after = loc.aanbieder, loc.locatie, loc.plekken, loc.na_wlz
         start = date(EERSTE_JAAR, 1, 1)
         if before == after:
             rows = [(start, None, before)]
@@ -324,9 +476,9 @@ def bw_units() -> list[Unit]:
             rows = [(start, BW_NA_WLZ - timedelta(days=1), before)]
             if after:
                 rows.append((BW_NA_WLZ, None, after))
-        units.append(Unit(aanbieder, locatie, gemeente, clusters, "", rows))
+        units.append(Unit(aanbieder, locatie, loc.gemeente, loc.clusters, "", rows))
     by_locatie = {u.locatie: u for u in units}
-    for locatie, plekken, start in BESCHUT_PLEKKEN:
+    for locatie, plekken, start in anchors.beschut_wonen:
         u = by_locatie[locatie]
         units.append(Unit(u.aanbieder, u.locatie, u.gemeente, u.clusters, "Beschut wonen",
                           [(start, None, plekken)]))
@@ -338,14 +490,15 @@ def bw_units() -> list[Unit]:
 
 class BW:
     def __init__(self, rng: random.Random, region_codes: list[str], inwoners_2018: dict[str, int],
-                 seq: Numbering) -> None:
+                 seq: Numbering, anchors: Anchors) -> None:
         self.rng, self.seq = rng, seq
-        total = sum(inwoners_2018[c] * BW_HERKOMST_FACTOR[c] for c in region_codes)
+        factor = anchors.bw_herkomst_factor
+        total = sum(inwoners_2018[c] * factor[c] for c in region_codes)
         share = 1 - sum(BW_HERKOMST_OVERIG.values())
-        self.herkomst = {c: share * inwoners_2018[c] * BW_HERKOMST_FACTOR[c] / total
+        self.herkomst = {c: share * inwoners_2018[c] * factor[c] / total
                          for c in region_codes} | BW_HERKOMST_OVERIG
         self.clients: list[Traject] = []
-        self.units = bw_units()
+        self.units = bw_units(anchors)
         self.overflows = 0  # instroom without a free place; 0 with the shipped seed
 
     def new_client(self, aanmelding: date, product_date: date) -> Traject:
@@ -516,29 +669,11 @@ class BW:
 
 # --- MO and VO: places that turn over bed by bed ----------------------------------------------
 
-# Bijlage 3, MO capacity table (105 plekken). The split of beds over products is made up.
-MO_LOCATIES: list[tuple[str, str, str, dict[str, int]]] = [
-    ("DNO", "DNO Almere", ALMERE, {"Nachtopvang": 22, "Crisisopvang": 6}),
-    ("Perspectief", "Perspectief Almere", ALMERE, {"Crisisopvang": 15, "Gezinsopvang": 10}),
-    ("Vovend-J", "Vovend-J Almere", ALMERE, {"Jongerenopvang": 3}),
-    ("DNO", "DNO Lelystad", LELYSTAD, {"Nachtopvang": 14, "Crisisopvang": 4}),
-    ("IrisZorg", "IrisZorg Lelystad", LELYSTAD, {"Crisisopvang": 12, "Gezinsopvang": 6}),
-    ("Timon", "Timon Lelystad", LELYSTAD, {"Jongerenopvang": 6}),
-    ("WAT", "WAT Lelystad", LELYSTAD, {"Noodopvang": 2}),
-    ("Noodopvang Emmeloord", "Noodopvang Emmeloord", NOP, {"Noodopvang": 5}),
-]
+# demo.toml [mo]: the locations of the Bijlage 3 MO capacity table (105 plekken), their beds
+# per product, and the herkomst weights.
 # Mean stay in days: 105 beds turning over about 278 times a year (eerste opvang 2018).
 MO_VERBLIJF = {"Nachtopvang": 155, "Crisisopvang": 108, "Gezinsopvang": 190,
                "Jongerenopvang": 165, "Noodopvang": 95}
-# Herkomst by the place's municipality, chosen so the total matches the MO herkomst table
-# (Almere 50%, Lelystad 27%, BUITEN 13%, NOP 5%, Dronten 2%, Zeewolde 2%, Urk 1%).
-MO_HERKOMST = {
-    ALMERE: {ALMERE: 81, LELYSTAD: 2, ZEEWOLDE: 3, DRONTEN: 1, BUITEN: 13},
-    LELYSTAD: {ALMERE: 20, LELYSTAD: 60, DRONTEN: 2, ZEEWOLDE: 1, NOP: 4, URK: 1, BUITEN: 12},
-    NOP: {NOP: 35, URK: 8, DRONTEN: 8, LELYSTAD: 14, ALMERE: 15, BUITEN: 20},
-}
-MO_HERKOMST_TOTAAL = {ALMERE: 50, LELYSTAD: 27, BUITEN: 13, NOP: 5, DRONTEN: 2, ZEEWOLDE: 2,
-                      URK: 1}
 # Bijlage 3, MO uitstroom 2018, and where the shift towards Zelfstandig ends in 2026.
 MO_BESTEMMING_2018 = {
     "Zelfstandig wonen": 24, "Zelfstandig met ambulante begeleiding": 23, "Begeleid wonen": 4,
@@ -550,22 +685,14 @@ MO_BESTEMMING_2026 = {
 }
 MO_LEEFTIJD = {"18-22": 10, "23-26": 12, "27-49": 55, "50+": 23}
 
-VO_AANBIEDER = "Oranje Huis"
+# demo.toml [vo]: the aanbieder, its municipality, one location per product with its places,
+# and the Bijlage 3 herkomst per product.
 # Days between aanmelding and instroom: a noodbed the same night, crisisopvang within days,
 # a satellietwoning (begeleid wonen) takes weeks.
 VO_WACHT = {"Noodbed": (0, 0), "Crisisopvang": (0, 2), "Begeleid wonen": (5, 45)}
-# product: locatie, places, mean stay (days), max gap between clients (days)
-VO_PLEKKEN = {
-    "Crisisopvang": ("Oranje Huis (crisisopvang)", 10, 45, 10),
-    "Noodbed": ("Oranje Huis (noodbedden)", 2, 5.5, 10),
-    "Begeleid wonen": ("Oranje Huis (satellietwoningen)", 15, 90, 22),
-}
-# Bijlage 3, vrouwenopvang 2018: woonplaats van herkomst and cliënten met kinderen.
-VO_HERKOMST = {
-    "Noodbed": {ALMERE: 29, LELYSTAD: 9, URK: 1, ZEEWOLDE: 4, BUITEN: 26},
-    "Crisisopvang": {ALMERE: 21, LELYSTAD: 4, ZEEWOLDE: 1, BUITEN: 45},
-    "Begeleid wonen": {ALMERE: 22, LELYSTAD: 2, BUITEN: 30},
-}
+# product: mean stay (days), max gap between clients (days)
+VO_VERBLIJF = {"Crisisopvang": (45, 10), "Noodbed": (5.5, 10), "Begeleid wonen": (90, 22)}
+# Bijlage 3, vrouwenopvang 2018: cliënten met kinderen.
 VO_MET_KINDEREN = {"Noodbed": 36 / 69, "Crisisopvang": 47 / 71, "Begeleid wonen": 41 / 54}
 VO_LEEFTIJD = {"18-22": 15, "23-26": 22, "27-49": 53, "50+": 10}  # 37% under 27
 VO_BESTEMMING = {
@@ -597,9 +724,11 @@ def bed_stays(rng: random.Random, mean_stay: float, shape: float,
     return [(i, u) for i, u in stays if u is None or u > EIND_2018]
 
 
-def mo(rng: random.Random, seq: Numbering) -> tuple[list[Traject], list[Plekken]]:
+def mo(rng: random.Random, seq: Numbering,
+       anchors: Anchors) -> tuple[list[Traject], list[Plekken]]:
     trajecten, capaciteit = [], []
-    for aanbieder, locatie, gemeente, beds in MO_LOCATIES:
+    for loc in anchors.mo_locaties:
+        aanbieder, locatie, gemeente, beds = loc.aanbieder, loc.locatie, loc.gemeente, loc.bedden
         capaciteit.append(Plekken("MO", aanbieder, locatie, gemeente, "", "", sum(beds.values()),
                                   date(EERSTE_JAAR, 1, 1), None))
         for product, n in beds.items():
@@ -607,7 +736,7 @@ def mo(rng: random.Random, seq: Numbering) -> tuple[list[Traject], list[Plekken]
                 for instroom, uitstroom in bed_stays(rng, MO_VERBLIJF[product], 2.0, 5):
                     r = rng.random()  # most walk in; some wait days or weeks for a bed
                     wait = 0 if r < 0.55 else rng.randint(1, 10) if r < 0.9 else rng.randint(11, 40)
-                    t = Traject("MO", product, pick(rng, MO_HERKOMST[gemeente]),
+                    t = Traject("MO", product, pick(rng, anchors.mo_herkomst_per_verblijf[gemeente]),
                                 instroom - timedelta(days=wait), seq(), verblijf=gemeente,
                                 locatie=locatie, instroom=instroom, uitstroom=uitstroom)
                     if uitstroom:
@@ -620,7 +749,7 @@ def mo(rng: random.Random, seq: Numbering) -> tuple[list[Traject], list[Plekken]
         for aanmelding in seasonal_dates(rng, year, poisson(rng, 24), (1, 1, 1, 1)):
             product = pick(rng, {"Nachtopvang": 45, "Crisisopvang": 40, "Jongerenopvang": 10,
                                  "Noodopvang": 5})
-            t = Traject("MO", product, pick(rng, MO_HERKOMST_TOTAAL), aanmelding, seq(),
+            t = Traject("MO", product, pick(rng, anchors.mo_herkomst), aanmelding, seq(),
                         afgemeld=aanmelding + timedelta(days=rng.randint(1, 21)))
             mo_person(rng, t)
             trajecten.append(t)
@@ -638,16 +767,20 @@ def mo_person(rng: random.Random, t: Traject) -> None:
     t.kinderen = "ja" if gezin or rng.random() < 0.04 else "nee"
 
 
-def vo(rng: random.Random, seq: Numbering) -> tuple[list[Traject], list[Plekken]]:
+def vo(rng: random.Random, seq: Numbering,
+       anchors: Anchors) -> tuple[list[Traject], list[Plekken]]:
     trajecten, capaciteit = [], []
-    for product, (locatie, plekken, mean_stay, max_gap) in VO_PLEKKEN.items():
-        capaciteit.append(Plekken("VO", VO_AANBIEDER, locatie, ALMERE, product, "", plekken,
-                                  date(EERSTE_JAAR, 1, 1), None))
+    gemeente = anchors.vo_gemeente
+    for loc in anchors.vo_locaties:
+        product, locatie, plekken = loc.product, loc.locatie, loc.plekken
+        mean_stay, max_gap = VO_VERBLIJF[product]
+        capaciteit.append(Plekken("VO", anchors.vo_aanbieder, locatie, gemeente, product, "",
+                                  plekken, date(EERSTE_JAAR, 1, 1), None))
         for _ in range(plekken):
             for instroom, uitstroom in bed_stays(rng, mean_stay, 3.0, max_gap):
                 wait = timedelta(days=rng.randint(*VO_WACHT[product]))
-                t = Traject("VO", product, pick(rng, VO_HERKOMST[product]),
-                            instroom - wait, seq(), verblijf=ALMERE,
+                t = Traject("VO", product, pick(rng, anchors.vo_herkomst[product]),
+                            instroom - wait, seq(), verblijf=gemeente,
                             locatie=locatie, instroom=instroom, uitstroom=uitstroom,
                             leeftijd=pick(rng, VO_LEEFTIJD), geslacht="V")
                 t.kinderen = "ja" if rng.random() < VO_MET_KINDEREN[product] else "nee"
@@ -671,8 +804,8 @@ E33_OPMERKING = {
 }
 
 
-def tellingen(rng: random.Random, codes: list[str],
-              inwoners: dict[tuple[str, int], int]) -> list[list[str]]:
+def tellingen(rng: random.Random, codes: list[str], inwoners: dict[tuple[str, int], int],
+              anchors: Anchors) -> list[list[str]]:
     rows = []
     for year, q in quarters():
         t = year - 2018 + (q - 0.5) / 4  # years since mid-2018
@@ -683,10 +816,10 @@ def tellingen(rng: random.Random, codes: list[str],
         else:
             sprong = E33_SPRONG
         for code in codes:
-            e33 = E33_2018[code] / 4 * (1 + 0.02 * t) * E33_SEIZOEN[q - 1] * sprong
+            e33 = anchors.e33_2018[code] / 4 * (1 + 0.02 * t) * E33_SEIZOEN[q - 1] * sprong
             rows.append([BRON, "E33", "meldingen", f"{year}-K{q}", code, "",
                          str(poisson(rng, e33)), E33_OPMERKING.get((year, q), "")])
-            per_jaar = OGGZ_PER_10000_2018[code] * inwoners[code, year] / 10_000
+            per_jaar = anchors.oggz_per_10000_2018[code] * inwoners[code, year] / 10_000
             oggz = per_jaar / 4 * (1 + 0.025 * t) * OGGZ_SEIZOEN[q - 1]
             rows.append([BRON, "OGGZ", "adviesaanvragen", f"{year}-K{q}", code, "",
                          str(poisson(rng, oggz)), ""])
@@ -765,10 +898,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 def generate(out_dir: Path = DEFAULT_OUT, reference_dir: Path = REFERENCE_DIR) -> list[Path]:
     """Write the demo trajecten (two extracts), tellingen and capaciteit files into `out_dir`."""
     region = load_region(reference_dir)
+    anchors = load_anchors(reference_dir, region)  # checks its municipalities = gemeenten.csv
     codes = sorted(region.gemeenten)
-    if set(codes) != set(E33_2018):
-        raise ValueError(f"de demodata horen bij Flevoland, maar {reference_dir / 'gemeenten.csv'} "
-                         f"noemt {', '.join(codes)}")
     inwoners = {(code, jaar): n for code, jaar, n, _ in region.inwoners}
     last_known = max(jaar for _, jaar in inwoners)
     for code in codes:  # carry the latest known population forward
@@ -778,9 +909,9 @@ def generate(out_dir: Path = DEFAULT_OUT, reference_dir: Path = REFERENCE_DIR) -
     # One generator per part, so tuning one part leaves the others' figures unchanged.
     seq = Numbering()
     bw_trajecten, bw_plekken = BW(random.Random(SEED + 1), codes,
-                                  {c: inwoners[c, 2018] for c in codes}, seq).run()
-    mo_trajecten, mo_plekken = mo(random.Random(SEED + 2), seq)
-    vo_trajecten, vo_plekken = vo(random.Random(SEED + 3), seq)
+                                  {c: inwoners[c, 2018] for c in codes}, seq, anchors).run()
+    mo_trajecten, mo_plekken = mo(random.Random(SEED + 2), seq, anchors)
+    vo_trajecten, vo_plekken = vo(random.Random(SEED + 3), seq, anchors)
     trajecten = number(bw_trajecten + mo_trajecten + vo_trajecten)
     late = late_events(random.Random(SEED + 4), trajecten)
 
@@ -799,7 +930,7 @@ def generate(out_dir: Path = DEFAULT_OUT, reference_dir: Path = REFERENCE_DIR) -
         out_dir / "tellingen" / f"tellingen_demo_{PEIL_OKTOBER}.csv",
         ["bron", "voorziening", "indicator", "periode", "gemeente", "dimensie", "waarde",
          "opmerking"],
-        tellingen(random.Random(SEED + 5), codes, inwoners)))
+        tellingen(random.Random(SEED + 5), codes, inwoners, anchors)))
 
     plekken = sorted(bw_plekken + mo_plekken + vo_plekken, key=lambda p: (
         p.voorziening, region.gemeenten[p.gemeente], p.aanbieder, p.locatie, p.product, p.vanaf))
@@ -817,7 +948,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="map voor de demobestanden (standaard data/raw)")
     parser.add_argument("--reference", type=Path, default=REFERENCE_DIR,
-                        help="map met gemeenten.csv, inwoners.csv en regio.toml")
+                        help="map met gemeenten.csv, inwoners.csv, regio.toml en demo.toml")
     args = parser.parse_args(argv)
     for path in generate(args.out, args.reference):
         print(path)

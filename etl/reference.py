@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,7 @@ class Region:
     bronvermelding: str
     gemeenten: dict[str, str]  # gemeentecode -> name, in file order
     inwoners: list[tuple[str, int, int, str]]  # gemeentecode, jaar, inwoners, bron
+    grenzen: list[tuple[str, str]] = field(default_factory=list)  # gemeentecode, GeoJSON
     _lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, value: str, allow: tuple[str, ...] = (BUITEN, ONBEKEND)) -> str | None:
@@ -50,6 +52,13 @@ def load_region(reference_dir: Path) -> Region:
             if code not in gemeenten:
                 raise ValueError(f"inwoners.csv: onbekende gemeentecode {code}")
             inwoners.append((code, int(row["jaar"]), int(row["inwoners"]), row.get("bron", "")))
+    grenzen = []
+    geojson = reference_dir / "gemeenten.geojson"
+    if geojson.exists():
+        for feature in json.loads(geojson.read_text(encoding="utf-8"))["features"]:
+            code = str(feature.get("id") or feature["properties"].get("statcode")).upper()
+            if code in gemeenten:
+                grenzen.append((code, json.dumps(feature, separators=(",", ":"))))
     lookup = {code: code for code in gemeenten}
     lookup.update({name.upper(): code for code, name in gemeenten.items()})
     for special in (BUITEN, ONBEKEND, TOTAAL):
@@ -60,5 +69,6 @@ def load_region(reference_dir: Path) -> Region:
         bronvermelding=settings.get("bronvermelding", ""),
         gemeenten=gemeenten,
         inwoners=inwoners,
+        grenzen=grenzen,
         _lookup=lookup,
     )

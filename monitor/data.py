@@ -7,6 +7,7 @@ is picked up without a restart and an unchanged one is never queried twice.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -207,3 +208,10 @@ def selectie(
         dimensie=dimensie,
         dimensie_naam=dimensie_naam,
     )
+
+
+def gemeentegrenzen() -> dict:
+    """The region's municipal boundaries as one GeoJSON FeatureCollection (feature id = code)."""
+    frame = query("gemeentegrenzen")
+    return {"type": "FeatureCollection",
+            "features": [json.loads(f) for f in frame["feature"]]}

@@ -45,38 +45,46 @@ class Selectie:
         return " · ".join(deel)
 
 
-def sidebar() -> Selectie | None:
-    """Draw the filters; None when the warehouse holds no quarters yet."""
+def sidebar(voorziening: str | None = None) -> Selectie | None:
+    """Draw the filters; None when the warehouse holds no quarters yet.
+
+    A page about one voorziening (Vrouwenopvang) passes it: the voorziening filter is then
+    shown disabled, keeping the user's choice for the other pages.
+    """
     kwartalen = data.kwartalen()
     if not kwartalen:
         return None
     gemeenten = data.gemeenten()
     side = st.sidebar
     side.header("Selectie")
+    # bound to the URL (shareable) and kept for the session (survives page switches)
+    state = {"bind": "query-params", "persist_state": "session"}
     van, tot = side.select_slider(
         "Periode", options=kwartalen, value=(kwartalen[0], kwartalen[-1]),
-        key="periode", bind="query-params",
+        key="periode", **state,
     )
-    voorziening = side.selectbox(
+    gekozen_voorziening = side.selectbox(
         "Voorziening", VOORZIENINGEN_TRAJECTEN, format_func=labels.VOORZIENINGEN.get,
-        key="voorziening", bind="query-params",
+        key="voorziening", disabled=voorziening is not None,
+        help="Deze pagina gaat over één voorziening." if voorziening else None, **state,
     )
+    voorziening = voorziening or gekozen_voorziening
     product = side.selectbox(
         "Product", (ALLE, *PRODUCTEN[voorziening]), key=f"product_{voorziening.lower()}",
-        bind="query-params",
+        **state,
     )
     gekozen = side.multiselect(
         "Gemeenten", list(gemeenten), default=list(gemeenten), format_func=gemeenten.get,
-        key="gemeente", bind="query-params",
+        key="gemeente", **state,
     )
     perspectief = side.radio(
         "Perspectief", list(PERSPECTIEVEN), format_func=PERSPECTIEVEN.get,
-        key="perspectief", bind="query-params",
+        key="perspectief", **state,
         help="Herkomst: de gemeente waar de cliënt vandaan komt. Verblijf: de gemeente waar "
         "de plek is.",
     )
     maat = side.radio(
-        "Maat", list(MATEN), format_func=MATEN.get, key="maat", bind="query-params",
+        "Maat", list(MATEN), format_func=MATEN.get, key="maat", **state,
         help="Per 10.000 inwoners van de gemeente op 1 januari van het jaar.",
     )
     return Selectie(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import data, fmt, labels
@@ -61,10 +64,8 @@ def leeg() -> None:
     st.info("Geen gegevens voor deze selectie.", icon=":material/info:")
 
 
-def tabel_bestanden(frame, naam: str) -> tuple[bytes, bytes]:
+def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
     """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX."""
-    import io
-
     csv = frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -78,7 +79,7 @@ def tabel_bestanden(frame, naam: str) -> tuple[bytes, bytes]:
     return csv, buffer.getvalue()
 
 
-def onder_grafiek(frame, naam: str, definitie: str, key: str) -> None:
+def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> None:
     """Under every chart: its one-line definition and downloads of exactly the data shown."""
     st.caption(definitie)
     csv, xlsx = tabel_bestanden(frame, naam)
@@ -90,3 +91,11 @@ def onder_grafiek(frame, naam: str, definitie: str, key: str) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", on_click="ignore",
     )
+
+
+def grafiek(fig: go.Figure, tabel: pd.DataFrame, naam: str, definitie: str, key: str) -> None:
+    """A chart, and under it its definition and the download of exactly `tabel`."""
+    st.plotly_chart(fig, key=f"{key}_fig", config={"displaylogo": False})
+    with st.expander("Tabel bij deze grafiek"):
+        st.dataframe(tabel, hide_index=True, key=f"{key}_tabel")
+    onder_grafiek(tabel, naam, definitie, key)

@@ -106,7 +106,7 @@ def test_missing_warehouse_gives_a_dutch_instruction(tmp_path, monkeypatch):
 
 def test_bronnen_page_lists_every_loaded_file(app, shipped_warehouse):
     at = app.run()
-    at.switch_page("pages/bronnen.py").run()
+    at.switch_page("pages/definities.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     with duckdb.connect(str(shipped_warehouse), read_only=True) as con:

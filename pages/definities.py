@@ -1,11 +1,11 @@
-"""Bronnen en status: which files are loaded, from when, and which warehouse is shown."""
+"""Definities en bronnen: what every figure means, where it comes from, what is demo."""
 
 import streamlit as st
 
 from monitor import data
 
 meta = data.meta()
-st.title("Bronnen en status")
+st.title("Definities en bronnen")
 st.markdown(
     f"Warehouse-versie **{meta['versie']}**, gebouwd op {meta['gebouwd_op']} "
     f"(code {meta['code_versie']}). Regio: {meta['regio']}. "
