@@ -178,7 +178,8 @@ def _load(
     # boundaries for the maps, one GeoJSON feature per municipality, so the dashboard
     # reads the warehouse only
     con.execute("CREATE TABLE ref_gemeentegrenzen (gemeentecode VARCHAR, feature VARCHAR)")
-    con.executemany("INSERT INTO ref_gemeentegrenzen VALUES (?, ?)", region.grenzen)
+    if region.grenzen:  # a region may ship no boundaries; its maps then stay empty
+        con.executemany("INSERT INTO ref_gemeentegrenzen VALUES (?, ?)", region.grenzen)
     con.execute("CREATE TABLE ratio_suffixen (suffix VARCHAR)")
     con.executemany(
         "INSERT INTO ratio_suffixen VALUES (?)", [(s,) for s in settings.RATIO_SUFFIXES]

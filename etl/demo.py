@@ -293,11 +293,11 @@ class _Reader:
         missing = [name for code, name in self.region.gemeenten.items()
                    if not any(self.region.resolve(k, ()) == code for k in table)]
         if unknown or missing:
+            names = ", ".join(self.region.gemeenten.values())
+            problems = ([f"niet in gemeenten.csv: {', '.join(unknown)}"] if unknown else []) + (
+                [f"ontbreekt: {', '.join(missing)}"] if missing else [])
             raise self.fail(where, "de gemeenten in demo.toml moeten precies die van "
-                                   f"gemeenten.csv zijn ({', '.join(self.region.gemeenten.values())})"
-                                   + (f"; niet in gemeenten.csv: {', '.join(unknown)}"
-                                      if unknown else "")
-                                   + (f"; ontbreekt: {', '.join(missing)}" if missing else ""))
+                                   f"gemeenten.csv zijn ({names}); " + "; ".join(problems))
         return self.numbers(where, table)
 
     def rows(self, where: str, fields: dict[str, type]) -> list[dict[str, Any]]:
@@ -306,11 +306,11 @@ class _Reader:
             raise self.fail(where, "is leeg")
         for i, row in enumerate(rows, 1):
             if not isinstance(row, dict) or set(row) != set(fields):
-                raise self.fail(where, f"regel {i} moet precies de velden "
+                raise self.fail(where, f"rij {i} moet precies de velden "
                                        f"{', '.join(fields)} hebben: {row!r}")
             for name, kind in fields.items():
                 if not isinstance(row[name], kind) or isinstance(row[name], bool):
-                    raise self.fail(where, f"regel {i}: {name} = {row[name]!r} is geen "
+                    raise self.fail(where, f"rij {i}: {name} = {row[name]!r} is geen "
                                            f"{kind.__name__}")
         return rows
 
@@ -729,6 +729,7 @@ def mo(rng: random.Random, seq: Numbering,
     trajecten, capaciteit = [], []
     for loc in anchors.mo_locaties:
         aanbieder, locatie, gemeente, beds = loc.aanbieder, loc.locatie, loc.gemeente, loc.bedden
+        herkomst = anchors.mo_herkomst_per_verblijf[gemeente]
         capaciteit.append(Plekken("MO", aanbieder, locatie, gemeente, "", "", sum(beds.values()),
                                   date(EERSTE_JAAR, 1, 1), None))
         for product, n in beds.items():
@@ -736,7 +737,7 @@ def mo(rng: random.Random, seq: Numbering,
                 for instroom, uitstroom in bed_stays(rng, MO_VERBLIJF[product], 2.0, 5):
                     r = rng.random()  # most walk in; some wait days or weeks for a bed
                     wait = 0 if r < 0.55 else rng.randint(1, 10) if r < 0.9 else rng.randint(11, 40)
-                    t = Traject("MO", product, pick(rng, anchors.mo_herkomst_per_verblijf[gemeente]),
+                    t = Traject("MO", product, pick(rng, herkomst),
                                 instroom - timedelta(days=wait), seq(), verblijf=gemeente,
                                 locatie=locatie, instroom=instroom, uitstroom=uitstroom)
                     if uitstroom:

@@ -215,3 +215,10 @@ def gemeentegrenzen() -> dict:
     frame = query("gemeentegrenzen")
     return {"type": "FeatureCollection",
             "features": [json.loads(f) for f in frame["feature"]]}
+
+
+def status(kwartaal: str) -> str:
+    """'voorlopig' for the latest quarter (late registrations may still come), else
+    'definitief'."""
+    quarters = kwartalen()
+    return "voorlopig" if quarters and kwartaal == quarters[-1] else "definitief"

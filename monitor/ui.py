@@ -45,18 +45,23 @@ def delta_kleur(indicator: str) -> str:
 
 
 def kpi_tegel(kpi: data.Kpi, container=st) -> None:
-    """One figure with its change against the previous quarter and a small trend line."""
+    """One figure with its change against the previous quarter and against a year earlier,
+    and a small trend line; the change is coloured by what is good for the region."""
     vorig = data.kwartaal_verschuiven(kpi.kwartaal, -1)
+    vorig_jaar = data.kwartaal_verschuiven(kpi.kwartaal, -4)
     delta = fmt.verschil(kpi.verschil_kwartaal)
-    container.metric(
-        labels.indicator(kpi.indicator),
-        fmt.getal(kpi.waarde),
-        delta=f"{delta} t.o.v. {vorig}" if delta else None,
-        delta_color=delta_kleur(kpi.indicator),
-        help=labels.DEFINITIES.get(kpi.indicator),
-        chart_data=list(kpi.reeks) or None,
-        border=True,
-    )
+    with container.container(border=True):
+        st.metric(
+            labels.indicator(kpi.indicator),
+            fmt.getal(kpi.waarde),
+            delta=delta or None,
+            delta_color=delta_kleur(kpi.indicator),
+            delta_description=f"t.o.v. {vorig}" if delta else None,
+            help=labels.DEFINITIES.get(kpi.indicator),
+            chart_data=list(kpi.reeks) or None,
+        )
+        jaar = fmt.verschil(kpi.verschil_jaar)
+        st.caption(f"{jaar or '–'} t.o.v. {vorig_jaar}")
 
 
 def leeg() -> None:

@@ -1,4 +1,5 @@
-"""Overzicht: the latest quarter at a glance, per voorziening, against the quarter before."""
+"""Overzicht: a quarter at a glance, per voorziening, against the quarter before and a year
+earlier, with the status of the figures."""
 
 import streamlit as st
 
@@ -13,15 +14,20 @@ TEGELS = {
 
 kwartalen = data.kwartalen()
 if not kwartalen:
-    st.info("Geen gegevens voor deze selectie.")
+    ui.leeg()
     st.stop()
-kwartaal = kwartalen[-1]
 
+kwartaal = st.selectbox(
+    "Kwartaal", list(reversed(kwartalen)), key="kwartaal", bind="query-params",
+    help="Standaard het laatste kwartaal met gegevens.",
+)
+status = data.status(kwartaal)
 st.title(f"Kerncijfers {kwartaal}")
+st.badge(status, color="orange" if status == "voorlopig" else "green")
 st.caption(
-    f"Regio totaal. {kwartaal} is **voorlopig** tot de volgende levering (late registraties); "
-    "eerdere kwartalen zijn definitief. Lijntjes: verloop per kwartaal sinds "
-    f"{kwartalen[0]}."
+    f"Regio totaal. Het laatste kwartaal ({kwartalen[-1]}) is **voorlopig** tot de volgende "
+    "levering: late registraties kunnen het nog veranderen. Eerdere kwartalen zijn "
+    f"definitief. Lijntjes: verloop per kwartaal sinds {kwartalen[0]}."
 )
 
 for voorziening, indicatoren in TEGELS.items():

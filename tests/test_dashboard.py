@@ -39,26 +39,45 @@ def latest_quarter(warehouse: Path) -> str:
         ).fetchall()[0][0]
 
 
+EXPECTED_TILES = [
+    (v, i) for v in ("BW", "MO", "VO") for i in ("bezetting", "instroom", "uitstroom", "wachtlijst")
+] + [("E33", "meldingen")]
+
+
+def assert_tiles(at, warehouse, kwartaal):
+    vorig = kwartaal_verschuiven(kwartaal, -1)
+    vorig_jaar = kwartaal_verschuiven(kwartaal, -4)
+    assert len(at.metric) == len(EXPECTED_TILES)
+    captions = [c.value for c in at.caption if "t.o.v." in c.value]
+    for index, (voorziening, indicator) in enumerate(EXPECTED_TILES):
+        metric = at.metric[index]
+        now = regio(warehouse, voorziening, indicator, kwartaal)
+        before = regio(warehouse, voorziening, indicator, vorig)
+        year = regio(warehouse, voorziening, indicator, vorig_jaar)
+        assert metric.value == fmt.getal(now), (voorziening, indicator)
+        if now is not None and before is not None and now != before:
+            assert metric.delta == fmt.verschil(now - before), (voorziening, indicator)
+        if now is not None and year is not None and now != year:
+            assert captions[index] == f"{fmt.verschil(now - year)} t.o.v. {vorig_jaar}"
+
+
 def test_overzicht_shows_latest_quarter_figures_from_kerncijfers(app, shipped_warehouse):
     at = app.run()
     assert not at.exception
     kwartaal = latest_quarter(shipped_warehouse)
-    vorig = kwartaal_verschuiven(kwartaal, -1)
     assert at.title[0].value == f"Kerncijfers {kwartaal}"
-    metrics = at.metric
-    # 4 tiles for BW, MO and VO, 1 for E33, in page order
-    expected = [
-        (v, i)
-        for v in ("BW", "MO", "VO")
-        for i in ("bezetting", "instroom", "uitstroom", "wachtlijst")
-    ] + [("E33", "meldingen")]
-    assert len(metrics) == len(expected)
-    for metric, (voorziening, indicator) in zip(metrics, expected, strict=True):
-        now = regio(shipped_warehouse, voorziening, indicator, kwartaal)
-        before = regio(shipped_warehouse, voorziening, indicator, vorig)
-        assert metric.value == fmt.getal(now), (voorziening, indicator)
-        if now is not None and before is not None:
-            assert metric.delta == f"{fmt.verschil(now - before)} t.o.v. {vorig}"
+    assert_tiles(at, shipped_warehouse, kwartaal)
+    assert ":orange-badge[voorlopig]" in [m.value for m in at.markdown]
+
+
+def test_overzicht_earlier_quarter_from_the_url_is_definitief(app, shipped_warehouse):
+    app.query_params["kwartaal"] = "2024-K2"
+    at = app.run()
+    assert not at.exception
+    assert at.selectbox(key="kwartaal").value == "2024-K2"
+    assert at.title[0].value == "Kerncijfers 2024-K2"
+    assert ":green-badge[definitief]" in [m.value for m in at.markdown]
+    assert_tiles(at, shipped_warehouse, "2024-K2")
 
 
 def test_figures_are_dutch_formatted(app, shipped_warehouse):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def region_codes() -> set[str]:
     return set(load_region(REFERENCE).gemeenten)
+
+
+@pytest.fixture(scope="module")
+def anchors() -> demo.Anchors:
+    return demo.load_anchors(REFERENCE, load_region(REFERENCE))
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -213,7 +219,8 @@ def test_tellingen_cover_every_quarter_and_municipality(generated: dict[str, Pat
     assert set(noted.periode) == {"2020-K1", "2020-K2"} and set(noted.voorziening) == {"E33"}
 
 
-def test_capaciteit_rows(generated: dict[str, Path], oktober: pd.DataFrame) -> None:
+def test_capaciteit_rows(generated: dict[str, Path], oktober: pd.DataFrame,
+                         anchors: demo.Anchors, region_codes: set[str]) -> None:
     cap = read(generated[CAPACITEIT])
     cap["plekken"] = cap.plekken.astype(int)
     assert (cap.geldig_vanaf >= "2019-01-01").all()  # 2018 comes from the published file
@@ -232,9 +239,9 @@ def test_capaciteit_rows(generated: dict[str, Path], oktober: pd.DataFrame) -> N
     assert dict(zip(vo["product"], vo.plekken, strict=True)) == {
         "Crisisopvang": 10, "Noodbed": 2, "Begeleid wonen": 15}
     bw = cap[cap.voorziening == "BW"]
-    # The Bijlage 3 cluster table lists 37 locations (its text says 36), in all six municipalities.
-    assert bw.locatie.nunique() == len(demo.BW_LOCATIES) == 37
-    assert bw.gemeente.nunique() == 6
+    # The Bijlage 3 cluster table lists 37 locations (its text says 36), in every municipality.
+    assert bw.locatie.nunique() == len(anchors.bw_locaties) == 37
+    assert bw.gemeente.nunique() == len(region_codes)
     bw_2019 = valid("2019-12-31")[lambda c: c.voorziening == "BW"].plekken.sum()
     assert bezetting(oktober, "BW", "2019-12-31") < bw_2019 < 1.15 * bezetting(
         oktober, "BW", "2019-12-31")
@@ -293,3 +300,64 @@ def test_quarter_helpers() -> None:
     assert demo.quarter_end(2020, 4) == date(2020, 12, 31)
     assert demo.quarter_end(2021, 1) == date(2021, 3, 31)
     assert demo.quarter_start(2021, 3) == date(2021, 7, 1)
+
+
+# --- demo.toml: the anchors tied to the municipalities ---------------------------------------
+
+
+def test_anchors_are_keyed_by_the_region_codes(anchors: demo.Anchors,
+                                               region_codes: set[str]) -> None:
+    for table in (anchors.e33_2018, anchors.oggz_per_10000_2018, anchors.bw_herkomst_factor):
+        assert set(table) == region_codes
+    herkomst = region_codes | {BUITEN, ONBEKEND}
+    assert set(anchors.mo_herkomst) <= herkomst
+    for table in (*anchors.mo_herkomst_per_verblijf.values(), *anchors.vo_herkomst.values()):
+        assert set(table) <= herkomst
+    gemeenten = {b.gemeente for b in anchors.bw_locaties} | {m.gemeente for m in
+                                                             anchors.mo_locaties}
+    assert gemeenten | {anchors.vo_gemeente} <= region_codes
+    assert sum(sum(m.bedden.values()) for m in anchors.mo_locaties) == 105
+
+
+def copy_reference(tmp_path: Path) -> Path:
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE, reference)
+    return reference
+
+
+def test_demo_toml_must_name_the_municipalities_of_gemeenten_csv(tmp_path: Path) -> None:
+    reference = copy_reference(tmp_path)
+    demo_toml = reference / "demo.toml"
+    # Drop the first municipality's E33 level: the generator refuses, and says which is missing.
+    first_name = next(iter(load_region(REFERENCE).gemeenten.values()))
+    text = demo_toml.read_text(encoding="utf-8")
+    start = text.index("[gemeenten.e33_meldingen_2018]")
+    line = f"\n{first_name} = "
+    at = text.index(line, start)
+    rest = text[text.index("\n", at + 1):]
+    demo_toml.write_text(text[:at] + rest, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"gemeenten\.csv.*ontbreekt: " + first_name):
+        demo.generate(tmp_path / "out", reference)
+    assert not (tmp_path / "out").exists()
+    # A municipality from elsewhere is named as such.
+    rest = text[text.index("\n", at + 1):]
+    demo_toml.write_text(text[:at] + "\nNergenshuizen = 1" + rest, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"niet in gemeenten\.csv: Nergenshuizen"):
+        demo.generate(tmp_path / "out", reference)
+
+
+def test_demo_toml_is_required(tmp_path: Path) -> None:
+    reference = copy_reference(tmp_path)
+    (reference / "demo.toml").unlink()
+    with pytest.raises(ValueError, match=r"demo\.toml ontbreekt"):
+        demo.generate(tmp_path / "out", reference)
+
+
+def test_demo_toml_names_are_checked(tmp_path: Path) -> None:
+    reference = copy_reference(tmp_path)
+    demo_toml = reference / "demo.toml"
+    text = demo_toml.read_text(encoding="utf-8")
+    demo_toml.write_text(text.replace('bedden = { Noodopvang = 5 }', 'bedden = { Nachtbed = 5 }'),
+                         encoding="utf-8")
+    with pytest.raises(ValueError, match=r"\[mo\.locaties\]: 'Nachtbed' is geen MO-product"):
+        demo.generate(tmp_path / "out", reference)
