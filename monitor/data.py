@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import settings
+from monitor import labels
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 
@@ -222,3 +224,57 @@ def status(kwartaal: str) -> str:
     'definitief'."""
     quarters = kwartalen()
     return "voorlopig" if quarters and kwartaal == quarters[-1] else "definitief"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    naam: str
+    label: str
+    definitie: str
+    voorzieningen: str
+    perspectieven: str
+    uitsplitsingen: str
+    perioden: str
+    bronnen: str
+    demo: bool
+    per_10000: bool
+
+
+def indicatoren() -> list[Indicator]:
+    """Every indicator in kerncijfers with its definition and where it exists."""
+    frame = query("indicatoren")
+    return [
+        Indicator(
+            naam=row.indicator, label=labels.indicator(row.indicator),
+            definitie=labels.definitie(row.indicator), voorzieningen=row.voorzieningen,
+            perspectieven=row.perspectieven, uitsplitsingen=row.uitsplitsingen,
+            perioden=row.perioden, bronnen=row.bronnen, demo=bool(row.demo),
+            per_10000=bool(row.per_10000),
+        )
+        for row in frame.itertuples()
+    ]
+
+
+def indicatoren_tabel() -> pd.DataFrame:
+    """The indicators as a table with Dutch headers (Definities page, downloads)."""
+    rows = [
+        {
+            "Indicator": i.label, "Naam in kerncijfers": i.naam, "Definitie": i.definitie,
+            "Voorzieningen": i.voorzieningen, "Perspectieven": i.perspectieven,
+            "Uitsplitsingen": i.uitsplitsingen or "–", "Perioden": i.perioden,
+            "Bronnen": i.bronnen, "Per 10.000": "ja" if i.per_10000 else "nee",
+            "Bevat demodata": "ja" if i.demo else "nee",
+        }
+        for i in indicatoren()
+    ]
+    return pd.DataFrame(rows)
+
+
+def correcties() -> pd.DataFrame:
+    """Tellingen replaced by a later file, with old and new value."""
+    return query("correcties")
+
+
+def datum(text: str) -> date:
+    """An ISO date from meta as a date."""
+    return date.fromisoformat(text)

@@ -64,9 +64,24 @@ DEFINITIES = {
     "(bezetting aan het begin van het jaar + instroom in het jaar).",
     "uitstroom_pct": "Uitstroom in het jaar gedeeld door de cliënten in zorg in dat jaar "
     "(bezetting aan het begin van het jaar + instroom in het jaar).",
+    "clienten": "Cliënten in zorg op enig moment in de periode: ingestroomd op of vóór de "
+    "laatste dag en niet uitgestroomd vóór de eerste dag (bij tellingen: zoals gepubliceerd).",
     "meldingen": "Meldingen van verward gedrag (politiecode E33), zoals aangeleverd.",
     "adviesaanvragen": "Adviesaanvragen bij Vangnet en Advies (OGGZ), zoals aangeleverd.",
 }
+PER_10000 = (
+    "Per 10.000 inwoners: het aantal gedeeld door het aantal inwoners van de gemeente (of de "
+    "regio) op 1 januari van het jaar, maal 10.000. Voor jaren na de laatste bekende "
+    "bevolkingscijfers geldt het laatste bekende jaar."
+)
+TELLING = "Zoals aangeleverd of gepubliceerd door de bron (een telling, niet afgeleid)."
+
+
+def definitie(naam: str) -> str:
+    """The one-line definition of an indicator in kerncijfers."""
+    if naam.endswith("_per_10000"):
+        return f"{definitie(naam.removesuffix('_per_10000'))} {PER_10000}"
+    return DEFINITIES.get(naam, TELLING)
 
 
 def indicator(naam: str) -> str:

@@ -2,19 +2,42 @@
 
 import streamlit as st
 
-from monitor import data
+from monitor import data, fmt, ui
 
 meta = data.meta()
 st.title("Definities en bronnen")
+
+st.header("Deze cijfers")
 st.markdown(
     f"Warehouse-versie **{meta['versie']}**, gebouwd op {meta['gebouwd_op']} "
-    f"(code {meta['code_versie']}). Regio: {meta['regio']}. "
-    f"Trajecten geregistreerd vanaf {meta['trajecten_vanaf']}."
+    f"(code {meta['code_versie']}). Regio: **{meta['regio']}**. Trajecten worden afgeleid vanaf "
+    f"{fmt.datum(data.datum(meta['trajecten_vanaf']))}; alleen hele kwartalen tot en met de "
+    "laatste peildatum. Het laatste kwartaal is voorlopig tot de volgende levering."
 )
-files = data.bronbestanden()
+if meta.get("bevat_demo") == "ja":
+    st.markdown(
+        "**Wat is demo?** Cijfers uit bestanden met *demo* in de naam (hieronder gemarkeerd) "
+        "zijn gegenereerd en niet echt. Cijfers uit de andere bestanden en de "
+        "bevolkingscijfers zijn echt. In `kerncijfers` staat bij elk cijfer `demo = true` of "
+        "`false`."
+    )
+
+st.header("Indicatoren")
+st.caption(
+    "Zo zijn de cijfers berekend (datacontract, hoofdstuk 2). Elk cijfer bestaat per gemeente in "
+    "twee perspectieven: herkomst (waar de cliënt vandaan komt) en verblijf (waar de plek is); "
+    "'regio' is het regiototaal en de tellingen."
+)
+indicatoren = data.indicatoren_tabel()
+st.dataframe(indicatoren, hide_index=True, key="indicatoren")
+ui.onder_grafiek(indicatoren, "definities", "De definities van alle indicatoren.", "definities")
+
+st.header("Bronbestanden")
+bestanden = data.bronbestanden()
 st.dataframe(
-    files,
+    bestanden,
     hide_index=True,
+    key="bronbestanden",
     column_config={
         "bestand": "Bestand",
         "soort": "Soort",
@@ -26,4 +49,17 @@ st.dataframe(
         "geladen_op": "Eerst geladen op (UTC)",
     },
 )
-st.caption(meta["bronvermelding"])
+
+st.header("Correcties op tellingen")
+correcties = data.correcties()
+if correcties.empty:
+    st.caption("Geen: geen enkele telling is door een latere levering gewijzigd.")
+else:
+    st.dataframe(correcties, hide_index=True, key="correcties")
+
+st.header("Bronvermelding")
+st.markdown(
+    f"- Bevolking en gemeentegrenzen: {meta['bronvermelding']}.\n"
+    "- Tellingen en gepubliceerde cijfers: de bron staat bij elk cijfer (kolom *bron* in "
+    "`kerncijfers`) en bij elk bestand hierboven."
+)

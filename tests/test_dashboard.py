@@ -127,8 +127,40 @@ def test_bronnen_page_lists_every_loaded_file(app, shipped_warehouse):
     at = app.run()
     at.switch_page("pages/definities.py").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = next(d.value for d in at.dataframe if "sha256" in d.value.columns)
     with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
-        files = [r[0] for r in con.execute("SELECT bestand FROM bronbestanden").fetchall()]
-    assert sorted(table["bestand"]) == sorted(files)
-    assert set(table["demo"]) <= {"ja", "nee"}
+        files = con.execute("SELECT bestand, demo FROM bronbestanden").fetchall()
+    assert sorted(table["bestand"]) == sorted(f for f, _ in files)
+    shown = dict(zip(table["bestand"], table["demo"], strict=True))
+    assert shown == {f: "ja" if demo else "nee" for f, demo in files}
+    assert shown["tellingen/tellingen_regionaalkader_2019-12-01.csv"] == "nee"
+
+
+def test_definities_page_defines_every_indicator(app, shipped_warehouse):
+    at = app.run()
+    at.switch_page("pages/definities.py").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Definitie" in d.value.columns)
+    with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
+        names = {
+            r[0] for r in con.execute(
+                "SELECT DISTINCT indicator FROM kerncijfers "
+                "WHERE NOT ends_with(indicator, '_per_10000')"
+            ).fetchall()
+        }
+        derived = {
+            r[0] for r in con.execute(
+                "SELECT DISTINCT indicator FROM kerncijfers "
+                "WHERE bron IN ('trajecten', 'capaciteit')"
+            ).fetchall()
+        }
+    assert set(table["Naam in kerncijfers"]) == names
+    from monitor import labels
+
+    # every derived indicator has its own definition (tellingen fall back to "zoals aangeleverd")
+    undefined = {n for n in derived if not n.endswith("_per_10000")} - set(labels.DEFINITIES)
+    assert undefined == set()
+    row = table[table["Naam in kerncijfers"] == "bezetting"].iloc[0]
+    assert row["Definitie"] == labels.DEFINITIES["bezetting"]
+    assert row["Per 10.000"] == "ja"
+    assert "herkomst" in row["Perspectieven"] and "verblijf" in row["Perspectieven"]
