@@ -1,0 +1,103 @@
+"""What only a browser shows: the running dashboard in headless Chromium (Playwright).
+
+Marked `browser`; skipped when Chromium is not installed (`.ci/run` installs Debian's).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(shipped_warehouse: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "FLEVOMONITOR_WAREHOUSE": str(shipped_warehouse)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:  # bounded wait for the health endpoint; a start-up, not a timing test
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="nl-NL")
+    yield context.new_page()
+    context.close()
+
+
+def test_demo_banner_is_visible_above_the_figures(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    banner = page.get_by_text("Demodata", exact=False).first
+    expect(banner).to_be_visible(timeout=30_000)
+    heading = page.get_by_role("heading", name="Kerncijfers")
+    expect(heading).to_be_visible()
+    # the banner is drawn above the page content, where nobody can miss it
+    assert banner.bounding_box()["y"] < heading.bounding_box()["y"]
+
+
+def test_a_shared_link_opens_the_same_quarter(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/?kwartaal=2024-K2")
+    expect(page.get_by_role("heading", name="Kerncijfers 2024-K2")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_text("definitief", exact=True)).to_be_visible()
