@@ -20,6 +20,9 @@ navigation = st.navigation(
                     icon=":material/local_police:", url_path="verward-gedrag"),
             st.Page("pages/vrouwenopvang.py", title="Vrouwenopvang", icon=":material/shield:"),
         ],
+        "Stuurgroep": [
+            st.Page("pages/stuurgroep.py", title="Stuurgroep", icon=":material/co_present:"),
+        ],
         "Over de cijfers": [
             st.Page("pages/definities.py", title="Definities en bronnen",
                     icon=":material/menu_book:", url_path="definities"),
