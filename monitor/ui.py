@@ -88,10 +88,11 @@ def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> N
     """Under every chart: its one-line definition and downloads of exactly the data shown."""
     st.caption(definitie)
     csv, xlsx = tabel_bestanden(frame, naam)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("CSV", csv, file_name=f"{naam}.csv", mime="text/csv",
+    # a wrapping row, not columns: in a narrow column the labels must not be cut off
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("CSV", csv, file_name=f"{naam}.csv", mime="text/csv",
                          key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    right.download_button(
+    row.download_button(
         "Excel", xlsx, file_name=f"{naam}.xlsx", key=f"{key}_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", on_click="ignore",

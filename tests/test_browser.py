@@ -34,6 +34,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(shipped_warehouse: Path) -> Iterator[str]:
+    yield from _serve(shipped_warehouse)
+
+
+def _serve(shipped_warehouse: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "FLEVOMONITOR_WAREHOUSE": str(shipped_warehouse)}
     process = subprocess.Popen(
@@ -101,3 +105,22 @@ def test_a_shared_link_opens_the_same_quarter(server, page):
         timeout=30_000
     )
     expect(page.get_by_text("definitief", exact=True)).to_be_visible()
+
+
+@pytest.fixture
+def fresh_server(shipped_warehouse: Path) -> Iterator[str]:
+    """A server nobody has visited yet: its first request decides how pages are routed."""
+    yield from _serve(shipped_warehouse)
+
+
+def test_a_direct_link_to_a_page_opens_inside_the_frame(fresh_server, page):
+    from playwright.sync_api import expect
+
+    # the first request of a fresh server goes straight to a page, not to the root
+    page.goto(f"{fresh_server}/definities")
+    expect(page.get_by_role("heading", name="Definities en bronnen")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_text("Demodata", exact=False).first).to_be_visible()
+    # the dashboard's own navigation (sections), not Streamlit's list of page files
+    expect(page.get_by_text("Over de cijfers", exact=True)).to_be_visible()
