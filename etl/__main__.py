@@ -1,4 +1,4 @@
-"""Command line: `python -m etl build | check FILE | status`."""
+"""Command line: `python -m etl build | check FILE | status | snapshot KWARTAAL`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from etl import settings
 from etl.build import build, needs_build
 from etl.problems import BuildFailed, FileRefused
 from etl.reference import load_region
+from etl.snapshot import SNAPSHOTS_DIR, SnapshotFout, maak_snapshot
 from etl.validate import kind_of, validate_file
 from monitor.fmt import getal
 
@@ -39,11 +40,25 @@ def main(argv: list[str] | None = None) -> int:
     p_status = sub.add_parser("status", help="wat is er geladen")
     p_status.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
 
+    p_snapshot = sub.add_parser(
+        "snapshot", help="bevries een kwartaal: cijfers, manifest en exports (onveranderlijk)"
+    )
+    p_snapshot.add_argument("kwartaal", help="het kwartaal, bijvoorbeeld 2026-K3")
+    p_snapshot.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
+    p_snapshot.add_argument("--uit", type=Path, default=SNAPSHOTS_DIR)
+    p_snapshot.add_argument(
+        "--nieuwe-versie", action="store_true",
+        help="maak een nieuwe versie naast een bestaande snapshot (vraagt --reden)",
+    )
+    p_snapshot.add_argument("--reden", help="waarom een nieuwe versie nodig is")
+
     args = parser.parse_args(argv)
     if args.command == "build":
         return _build(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "snapshot":
+        return _snapshot(args)
     return _status(args.warehouse)
 
 
@@ -79,6 +94,20 @@ def _check(args: argparse.Namespace) -> int:
         f"Bestand goedgekeurd: {args.file.name} ({loaded.kind}, bron {loaded.bron}, "
         f"peildatum {peildatum}, {loaded.rows} rijen{', demodata' if loaded.demo else ''})"
     )
+    return 0
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    try:
+        folder = maak_snapshot(
+            args.kwartaal, args.warehouse, args.uit, args.nieuwe_versie, args.reden
+        )
+    except SnapshotFout as fout:
+        print(f"Snapshot niet gemaakt: {fout}", file=sys.stderr)
+        return 1
+    print(f"Snapshot gemaakt: {folder}")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        print(f"  {path.relative_to(folder).as_posix()}")
     return 0
 
 
