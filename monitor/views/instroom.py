@@ -1,0 +1,470 @@
+"""Instroom page: the data it needs, shaped into tiles, tables and figures.
+
+`gegevens` is the only function that reads the warehouse (through monitor.data); everything
+else is a pure function of DataFrames and can be tested on small hand-made frames. The
+selection helpers (`Keuze`, `som_selectie`, `per_10000_selectie`, `als_kerncijfers`, the
+tiles) are shared with the uitstroom page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl.settings import AANMELDING_TYPES, CLUSTERS, PRODUCTEN, TOTAAL
+from monitor import charts, data, fmt, labels
+from monitor.filters import Selectie
+
+KLEUR_LIJN = "#222222"
+GEMEENTE_KOLOM = {"herkomst": "herkomstgemeente", "verblijf": "verblijfsgemeente"}
+GEEN_PER_10000 = "Per 10.000 inwoners is hier niet van toepassing (geen aantal)."
+
+
+# --- the selection ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Keuze:
+    """What the selection-level charts add up: the region total or the chosen municipalities."""
+
+    gemeenten: tuple[str, ...]
+    regio: bool
+    naam: str
+
+
+def keuze(gekozen: Sequence[str], gemeenten: Mapping[str, str]) -> Keuze:
+    """All municipalities chosen: the region total (which also counts clients from outside
+    the region and of unknown origin); otherwise the sum of the chosen ones."""
+    codes = tuple(code for code in gemeenten if code in set(gekozen))
+    if set(codes) == set(gemeenten):
+        return Keuze(codes, True, "Regio totaal")
+    if len(codes) <= 3:
+        return Keuze(codes, False, " + ".join(gemeenten[code] for code in codes))
+    return Keuze(codes, False, f"{len(codes)} gekozen gemeenten samen")
+
+
+def waarde_van(dimensie: pd.Series) -> pd.Series:
+    """'product=BW hoog' -> 'BW hoog'."""
+    return dimensie.astype("string").str.split("=", n=1).str[1]
+
+
+def som_selectie(frame: pd.DataFrame, k: Keuze, per: Sequence[str] = ("periode",)) -> pd.DataFrame:
+    """The selection's figure per period (and `per` columns): the TOTAAL rows for the whole
+    region, else the sum over the chosen municipalities."""
+    per = list(per)
+    if frame.empty:
+        return pd.DataFrame(columns=[*per, "waarde"])
+    codes = {TOTAAL} if k.regio else set(k.gemeenten)
+    rijen = frame[frame["gemeentecode"].isin(codes)]
+    return rijen.groupby(per, as_index=False, sort=True)["waarde"].sum()
+
+
+def per_10000_selectie(frame: pd.DataFrame, inwoners: pd.DataFrame, k: Keuze) -> pd.DataFrame:
+    """Counts of the selection per 10,000 inwoners on 1 January of the period's year, rounded
+    like kerncijfers. `inwoners` has gemeentecode, jaar (text), inwoners."""
+    codes = set(inwoners["gemeentecode"]) if k.regio else set(k.gemeenten)
+    bevolking = inwoners[inwoners["gemeentecode"].isin(codes)].groupby("jaar")["inwoners"].sum()
+    result = frame.copy()
+    jaar = result["periode"].astype(str).str[:4]
+    result["waarde"] = (result["waarde"] * 10000 / jaar.map(bevolking).astype(float)).round(2)
+    return result
+
+
+def als_kerncijfers(
+    frame: pd.DataFrame,
+    gemeente_kolom: str,
+    categorie_kolom: str | None = None,
+    dimensie_naam: str | None = None,
+) -> pd.DataFrame:
+    """Counts (`aantal`) from a named query over stg_trajecten in the shape of kerncijfers:
+    periode, gemeentecode, dimensie, waarde, plus TOTAAL rows for the whole region."""
+    kolommen = ["periode", "gemeentecode", "dimensie", "waarde"]
+    if frame.empty:
+        return pd.DataFrame(columns=kolommen)
+    gemeenten = frame.assign(gemeentecode=frame[gemeente_kolom]).dropna(subset=["gemeentecode"])
+    rijen = pd.concat([gemeenten, frame.assign(gemeentecode=TOTAAL)], ignore_index=True)
+    if categorie_kolom is None:
+        rijen["dimensie"] = ""
+    else:
+        rijen["dimensie"] = f"{dimensie_naam}=" + rijen[categorie_kolom].astype(str)
+    result = rijen.groupby(["periode", "gemeentecode", "dimensie"], as_index=False)["aantal"].sum()
+    result["waarde"] = result.pop("aantal").astype(float)
+    result["dimensie"] = result["dimensie"].replace("", None)
+    return result[kolommen]
+
+
+def per_categorie(
+    frame: pd.DataFrame,
+    k: Keuze,
+    categorieen: Sequence[str],
+    periodes: Sequence[str],
+    inwoners: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The selection's figure per period and category (the dimension value): zeros filled in,
+    categories in `categorieen` order, those without any figure in the periods left out.
+    Per 10,000 inwoners when `inwoners` is given."""
+    deel = frame.assign(categorie=waarde_van(frame["dimensie"])) if not frame.empty else frame
+    som = som_selectie(deel, k, ("periode", "categorie"))
+    rooster = pd.MultiIndex.from_product([list(periodes), list(categorieen)],
+                                         names=["periode", "categorie"])
+    result = (
+        som.set_index(["periode", "categorie"])["waarde"]
+        .reindex(rooster, fill_value=0.0).astype(float).reset_index()
+    )
+    result = result[result.groupby("categorie")["waarde"].transform("sum") > 0]
+    result = result.reset_index(drop=True)
+    if inwoners is not None:
+        result = per_10000_selectie(result, inwoners, k)
+    return result
+
+
+def reeks(
+    frame: pd.DataFrame, k: Keuze, periodes: Sequence[str], inwoners: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The selection's figure per period (zeros filled in); per 10,000 when `inwoners` given."""
+    som = som_selectie(frame, k)
+    result = (
+        som.set_index("periode")["waarde"].reindex(list(periodes), fill_value=0.0)
+        .astype(float).rename_axis("periode").reset_index()
+    )
+    if inwoners is not None:
+        result = per_10000_selectie(result, inwoners, k)
+    return result
+
+
+def per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str]) -> pd.DataFrame:
+    """Rows of the region's municipalities in reference order, then the region total, in the
+    shape of charts.lijn_per_gemeente (periode, gemeentecode, gemeente, waarde)."""
+    kolommen = ["periode", "gemeentecode", "gemeente", "waarde"]
+    if frame.empty:
+        return pd.DataFrame(columns=kolommen)
+    volgorde = {code: i for i, code in enumerate([*gemeenten, TOTAAL])}
+    result = frame[frame["gemeentecode"].isin(volgorde)]
+    result = result.assign(_volgorde=result["gemeentecode"].map(volgorde))
+    result = result.sort_values(["_volgorde", "periode"], kind="stable")
+    return result[kolommen].reset_index(drop=True)
+
+
+def tabel_per_gemeente(frame: pd.DataFrame, periode_kop: str = "Periode") -> pd.DataFrame:
+    return frame.rename(
+        columns={"periode": periode_kop, "gemeente": "Gemeente", "waarde": "Waarde"}
+    )[[periode_kop, "Gemeente", "Waarde"]].reset_index(drop=True)
+
+
+def tabel_categorie(frame: pd.DataFrame, kop: str) -> pd.DataFrame:
+    return frame.rename(
+        columns={"periode": "Periode", "categorie": kop, "waarde": "Waarde"}
+    )[["Periode", kop, "Waarde"]].reset_index(drop=True)
+
+
+def jaren_in_periode(frame: pd.DataFrame, van: str, tot: str) -> pd.DataFrame:
+    """The yearly rows whose year lies within the selected quarters."""
+    if frame.empty:
+        return frame
+    return frame[(frame["periode"] >= van[:4]) & (frame["periode"] <= tot[:4])]
+
+
+def laatste_volledige_jaar(tot: str) -> str:
+    """The last year whose four quarters all lie on or before `tot`."""
+    return tot[:4] if tot.endswith("K4") else str(int(tot[:4]) - 1)
+
+
+def ratio_rij(k: Keuze) -> tuple[str, str]:
+    """The row a ratio tile (median, percentage) shows: ratios cannot be added up over
+    municipalities, so a choice of several shows the region."""
+    if not k.regio and len(k.gemeenten) == 1:
+        return k.gemeenten[0], k.naam
+    return TOTAAL, "regio totaal"
+
+
+def ratio_toelichting(k: Keuze, wat: str) -> str | None:
+    """Which row the ratio tiles show, when that is not simply the chosen selection."""
+    if k.regio:
+        return None
+    if len(k.gemeenten) == 1:
+        return f"{wat}: {k.naam}."
+    return (f"{wat}: regio totaal, want een mediaan of percentage is niet op te tellen over "
+            "gemeenten. Kies één gemeente voor haar eigen cijfer.")
+
+
+PER_10000_LABEL = " per 10.000"
+
+
+def eenheid(per_10000: bool) -> str:
+    return "per 10.000 inwoners" if per_10000 else "aantal"
+
+
+def bestandsnaam(naam: str, per_10000: bool) -> str:
+    return f"{naam}-per-10000" if per_10000 else naam
+
+
+# --- tiles and charts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tegel:
+    label: str
+    waarde: str
+    delta: str | None
+    delta_kleur: str
+    uitleg: str
+
+
+@dataclass(frozen=True, eq=False)
+class Grafiek:
+    """A chart with exactly the data it shows, for ui.grafiek."""
+
+    fig: go.Figure
+    tabel: pd.DataFrame
+    naam: str
+    definitie: str
+
+
+def delta_kleur(indicator: str) -> str:
+    """Colour a change by what is good for the region (labels.RICHTING), not by its sign."""
+    return {1: "normal", -1: "inverse"}.get(labels.RICHTING.get(indicator, 0), "off")
+
+
+def tegel_kwartaal(
+    indicator: str, label: str, serie: pd.DataFrame, kwartaal: str, decimalen: int,
+    uitleg: str, eenheid_tekst: str = "",
+) -> Tegel:
+    """A figure of `kwartaal` (serie: periode, waarde) with its change against the quarter
+    before."""
+    waarden = dict(zip(serie["periode"], serie["waarde"], strict=True))
+    vorig = data.kwartaal_verschuiven(kwartaal, -1)
+    nu, toen = waarden.get(kwartaal), waarden.get(vorig)
+    verschil = "" if nu is None or toen is None else fmt.verschil(nu - toen, decimalen,
+                                                                  eenheid_tekst)
+    return Tegel(
+        label=label,
+        waarde=fmt.getal(nu, decimalen),
+        delta=f"{verschil} t.o.v. {vorig}" if verschil else None,
+        delta_kleur=delta_kleur(indicator),
+        uitleg=uitleg,
+    )
+
+
+def tegel_jaarpercentage(indicator: str, frame: pd.DataFrame, k: Keuze, jaar: str) -> Tegel:
+    """A yearly percentage of the selection's row (see ratio_rij) against the year before."""
+    code, _ = ratio_rij(k)
+    rijen = frame[frame["gemeentecode"] == code] if not frame.empty else frame
+    waarden = dict(zip(rijen.get("periode", []), rijen.get("waarde", []), strict=True))
+    vorig = str(int(jaar) - 1)
+    nu, toen = waarden.get(jaar), waarden.get(vorig)
+    verschil = "" if nu is None or toen is None else fmt.verschil(nu - toen, 1, "%-punt")
+    return Tegel(
+        label=f"{labels.indicator(indicator)} {jaar}",
+        waarde=fmt.procent(nu),
+        delta=f"{verschil} t.o.v. {vorig}" if verschil else None,
+        delta_kleur=delta_kleur(indicator),
+        uitleg=f"{labels.DEFINITIES[indicator]} Het laatste volledige jaar van de gekozen "
+        f"periode. {GEEN_PER_10000}",
+    )
+
+
+# --- the instroom page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class InstroomBron:
+    """What the page shows, as read from the warehouse (kerncijfers-shaped frames)."""
+
+    periodes: tuple[str, ...]  # the quarters shown
+    aanmeldingen_type: pd.DataFrame  # herkomst, dimensie aanmelding_type=…, from van − 1
+    instroom: pd.DataFrame  # chosen perspective and product, from van − 1
+    instroom_product: pd.DataFrame
+    instroom_cluster: pd.DataFrame  # BW only, else empty
+    instroom_gemeenten: pd.DataFrame  # absolute or per 10,000 as chosen
+    instroom_pct: pd.DataFrame  # years up to the end of the period
+    inwoners: pd.DataFrame
+
+
+def _trajecten(frame: pd.DataFrame) -> pd.DataFrame:
+    # derived figures only: published yearly tables are never mixed into these series
+    return frame[frame["bron"] == "trajecten"].reset_index(drop=True)
+
+
+def gegevens(sel: Selectie) -> InstroomBron:
+    """Read what the instroom page shows for the selection (its only warehouse access)."""
+    eerder = data.kwartaal_verschuiven(sel.van, -1)  # the tiles compare with the quarter before
+    basis = {"gemeenten": list(sel.gemeenten), "tot": sel.tot}
+    instroom = _trajecten(data.selectie(
+        sel.voorziening, "instroom", van=eerder, perspectief=sel.perspectief,
+        dimensie=sel.dimensie, **basis,
+    ))
+    bw = sel.voorziening == "BW"
+    if sel.product is None:
+        aanmeldingen_type = _trajecten(data.selectie(
+            sel.voorziening, "aanmeldingen", van=eerder, perspectief="herkomst",
+            dimensie_naam="aanmelding_type", **basis,
+        ))
+        cluster = _trajecten(data.selectie(
+            sel.voorziening, "instroom", van=sel.van, perspectief=sel.perspectief,
+            dimensie_naam="cluster", **basis,
+        )) if bw else pd.DataFrame()
+    else:
+        # kerncijfers does not cross product with aanmelding_type or cluster: count them
+        kruis = data.query("instroom_kruis", voorziening=sel.voorziening, product=sel.product,
+                           van=eerder, tot=sel.tot)
+        aanmeldingen_type = als_kerncijfers(
+            kruis[kruis["indicator"] == "aanmeldingen"], "herkomstgemeente", "categorie",
+            "aanmelding_type",
+        )
+        cluster = als_kerncijfers(
+            kruis[(kruis["indicator"] == "instroom") & (kruis["periode"] >= sel.van)],
+            GEMEENTE_KOLOM[sel.perspectief], "categorie", "cluster",
+        ) if bw else pd.DataFrame()
+    product = _trajecten(data.selectie(
+        sel.voorziening, "instroom", van=sel.van, perspectief=sel.perspectief,
+        dimensie_naam="product", **basis,
+    ))
+    if sel.product is not None:
+        product = product[product["dimensie"] == sel.dimensie]
+    return InstroomBron(
+        periodes=tuple(sorted(p for p in instroom["periode"].unique() if p >= sel.van)),
+        aanmeldingen_type=aanmeldingen_type,
+        instroom=instroom,
+        instroom_product=product,
+        instroom_cluster=cluster,
+        instroom_gemeenten=_trajecten(data.selectie(
+            sel.voorziening, "instroom", van=sel.van, perspectief=sel.perspectief,
+            per_10000=sel.per_10000, dimensie=sel.dimensie, **basis,
+        )),
+        instroom_pct=_trajecten(data.selectie(
+            sel.voorziening, "instroom_pct", van="0000-K1", periode_type="jaar",
+            perspectief=sel.perspectief, dimensie=sel.dimensie, **basis,
+        )),
+        inwoners=data.query("instroom_inwoners"),
+    )
+
+
+def tegels(bron: InstroomBron, k: Keuze, sel: Selectie) -> list[Tegel]:
+    """Aanmeldingen, of which new, and instroom in the last quarter; the yearly percentage."""
+    alle = (*sorted({*bron.instroom["periode"]}),)
+    inwoners = bron.inwoners if sel.per_10000 else None
+    decimalen = 2 if sel.per_10000 else 0
+    achter = PER_10000_LABEL if sel.per_10000 else ""
+    typen = per_categorie(bron.aanmeldingen_type, k, AANMELDING_TYPES, alle)
+    aanmeldingen = typen.groupby("periode", as_index=False)["waarde"].sum()
+    nieuw = typen[typen["categorie"] == "Nieuw"][["periode", "waarde"]]
+    if inwoners is not None:
+        aanmeldingen = per_10000_selectie(aanmeldingen, inwoners, k)
+        nieuw = per_10000_selectie(nieuw, inwoners, k)
+    instroom = reeks(bron.instroom, k, alle, inwoners)
+    herkomst = (" Aanmeldingen tellen altijd naar herkomstgemeente."
+                if sel.perspectief == "verblijf" else "")
+    return [
+        tegel_kwartaal("aanmeldingen", f"Aanmeldingen {sel.tot}{achter}", aanmeldingen, sel.tot,
+                       decimalen, labels.DEFINITIES["aanmeldingen"] + herkomst),
+        tegel_kwartaal("aanmeldingen", f"Waarvan nieuw {sel.tot}{achter}", nieuw, sel.tot,
+                       decimalen, "Aanmeldingen van het type Nieuw (geen verlenging)." + herkomst),
+        tegel_kwartaal("instroom", f"Instroom {sel.tot}{achter}", instroom, sel.tot, decimalen,
+                       labels.DEFINITIES["instroom"]),
+        tegel_jaarpercentage("instroom_pct", bron.instroom_pct, k,
+                             laatste_volledige_jaar(sel.tot)),
+    ]
+
+
+def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+    """Stacked bars Nieuw/Verlenging with the instroom as a line over them."""
+    inwoners = bron.inwoners if sel.per_10000 else None
+    aanmeldingen = per_categorie(bron.aanmeldingen_type, k, AANMELDING_TYPES, bron.periodes,
+                                 inwoners)
+    instroom = reeks(bron.instroom, k, bron.periodes, inwoners)
+    if not bron.periodes:
+        return None
+    decimalen = 2 if sel.per_10000 else 0
+    fig = charts.staaf(
+        aanmeldingen, "periode", "categorie", charts.categorie_kleuren(AANMELDING_TYPES),
+        f"Aanmeldingen en instroom per kwartaal — {k.naam}", eenheid(sel.per_10000),
+        decimalen=decimalen,
+    )
+    naam_instroom = "Instroom" + (" (naar verblijfsgemeente)"
+                                  if sel.perspectief == "verblijf" and not k.regio else "")
+    fig.add_trace(go.Scatter(
+        x=instroom["periode"], y=instroom["waarde"], name=naam_instroom, mode="lines+markers",
+        line={"color": KLEUR_LIJN, "width": 3}, marker={"size": 6},
+        hovertemplate=f"%{{y:,.{decimalen}f}}",
+    ))
+    breed = aanmeldingen.pivot(index="periode", columns="categorie", values="waarde")
+    breed = breed.reindex(index=list(bron.periodes),
+                          columns=[t for t in AANMELDING_TYPES if t in breed.columns])
+    breed.columns = [f"Aanmeldingen {c.lower()}" for c in breed.columns]
+    breed["Instroom"] = instroom.set_index("periode")["waarde"]
+    tabel = breed.rename_axis("Periode").reset_index()
+    tabel.columns.name = None
+    return Grafiek(
+        fig, tabel, bestandsnaam("aanmeldingen-en-instroom-per-kwartaal", sel.per_10000),
+        f"{labels.DEFINITIES['aanmeldingen']} {labels.DEFINITIES['instroom']}",
+    )
+
+
+def _grafiek_categorie(
+    frame: pd.DataFrame, categorieen: Sequence[str], kop: str, titel: str, naam: str,
+    definitie: str, per_10000: bool,
+) -> Grafiek | None:
+    if frame.empty:
+        return None
+    fig = charts.staaf(
+        frame, "periode", "categorie", charts.categorie_kleuren(categorieen), titel,
+        eenheid(per_10000), decimalen=2 if per_10000 else 0,
+    )
+    return Grafiek(fig, tabel_categorie(frame, kop), bestandsnaam(naam, per_10000), definitie)
+
+
+def grafiek_product(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+    producten = PRODUCTEN[sel.voorziening]
+    frame = per_categorie(bron.instroom_product, k, producten, bron.periodes,
+                          bron.inwoners if sel.per_10000 else None)
+    return _grafiek_categorie(
+        frame, producten, "Product", f"Instroom per product — {k.naam}",
+        "instroom-per-product", labels.DEFINITIES["instroom"] + " Naar product.", sel.per_10000,
+    )
+
+
+def grafiek_cluster(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+    if bron.instroom_cluster.empty:
+        return None
+    frame = per_categorie(bron.instroom_cluster, k, CLUSTERS, bron.periodes,
+                          bron.inwoners if sel.per_10000 else None)
+    return _grafiek_categorie(
+        frame, CLUSTERS, "Cluster", f"Instroom per cluster — {k.naam}", "instroom-per-cluster",
+        labels.DEFINITIES["instroom"] + " Naar cluster (alleen beschermd wonen; trajecten "
+        "zonder cluster tellen niet mee).", sel.per_10000,
+    )
+
+
+def grafiek_gemeenten(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                      ) -> Grafiek | None:
+    frame = per_gemeente(bron.instroom_gemeenten, gemeenten)
+    if frame.empty:
+        return None
+    perspectief = "herkomstgemeente" if sel.perspectief == "herkomst" else "verblijfsgemeente"
+    fig = charts.lijn_per_gemeente(
+        frame, charts.gemeente_kleuren(gemeenten),
+        f"Instroom per {perspectief}" + (" per 10.000 inwoners" if sel.per_10000 else ""),
+        eenheid(sel.per_10000), decimalen=2 if sel.per_10000 else 0,
+    )
+    return Grafiek(
+        fig, tabel_per_gemeente(frame),
+        bestandsnaam(f"instroom-per-{perspectief}", sel.per_10000),
+        labels.DEFINITIES["instroom"] + f" Per {perspectief}"
+        + (", per 10.000 inwoners op 1 januari." if sel.per_10000 else "."),
+    )
+
+
+def grafiek_percentage(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                       ) -> Grafiek | None:
+    frame = per_gemeente(jaren_in_periode(bron.instroom_pct, sel.van, sel.tot), gemeenten)
+    if frame.empty:
+        return None
+    fig = charts.lijn_per_gemeente(
+        frame, charts.gemeente_kleuren(gemeenten), "Instroompercentage per jaar", "procent",
+        decimalen=1, procent=True,
+    )
+    return Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "instroompercentage-per-jaar",
+                   labels.DEFINITIES["instroom_pct"])

@@ -1,0 +1,299 @@
+"""Uitstroom page: the data it needs, shaped into tiles, tables and figures.
+
+`gegevens` is the only function that reads the warehouse (through monitor.data); the rest are
+pure functions of DataFrames. The selection helpers come from the instroom view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from etl.settings import TOTAAL, UITSTROOMBESTEMMINGEN
+from monitor import charts, data, fmt, labels
+from monitor.filters import Selectie
+from monitor.views.instroom import (
+    GEEN_PER_10000,
+    GEMEENTE_KOLOM,
+    PER_10000_LABEL,
+    Grafiek,
+    Keuze,
+    Tegel,
+    als_kerncijfers,
+    bestandsnaam,
+    eenheid,
+    jaren_in_periode,
+    laatste_volledige_jaar,
+    per_categorie,
+    per_gemeente,
+    ratio_rij,
+    reeks,
+    som_selectie,
+    tabel_categorie,
+    tabel_per_gemeente,
+    tegel_jaarpercentage,
+    tegel_kwartaal,
+)
+
+ZELFSTANDIG = ("Zelfstandig wonen", "Zelfstandig met ambulante begeleiding")
+KLEUR_VERDELING = charts.PALET_CATEGORIEEN[0]
+TOTAAL_SELECTIE = "Gekozen gemeenten samen"
+DEFINITIE_VERDELING = (
+    "Verblijfsduur (datum_uitstroom − datum_instroom, in kalendermaanden) van de trajecten "
+    "die in de gekozen periode uitstroomden, in klassen."
+)
+DEFINITIE_EIGEN = (
+    "Per herkomstgemeente: het deel van de uitstroom van haar cliënten dat vertrok uit een plek "
+    "in die gemeente zelf (verblijfsgemeente = herkomstgemeente), over de gekozen periode."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class UitstroomBron:
+    """What the page shows, as read from the warehouse (kerncijfers-shaped frames)."""
+
+    periodes: tuple[str, ...]  # the quarters shown
+    uitstroom: pd.DataFrame  # chosen perspective and product, from van − 1
+    bestemming: pd.DataFrame  # dimensie bestemming=…, from van − 1
+    mediaan: pd.DataFrame  # verblijfsduur_mediaan_dagen, from van − 1
+    verdeling: pd.DataFrame  # volgorde, klasse, aantal over the quarters shown
+    uitstroom_pct: pd.DataFrame  # years up to the end of the period
+    eigen: pd.DataFrame  # verblijf rows split by herkomstgemeente, quarters shown
+    per_herkomst: pd.DataFrame  # herkomst rows, quarters shown
+    inwoners: pd.DataFrame
+
+
+def _trajecten(frame: pd.DataFrame) -> pd.DataFrame:
+    # derived figures only: published yearly tables are never mixed into these series
+    return frame[frame["bron"] == "trajecten"].reset_index(drop=True)
+
+
+def gegevens(sel: Selectie, gemeenten: Mapping[str, str]) -> UitstroomBron:
+    """Read what the uitstroom page shows for the selection (its only warehouse access)."""
+    eerder = data.kwartaal_verschuiven(sel.van, -1)  # the tiles compare with the quarter before
+    basis = {"gemeenten": list(sel.gemeenten), "tot": sel.tot}
+    uitstroom = _trajecten(data.selectie(
+        sel.voorziening, "uitstroom", van=eerder, perspectief=sel.perspectief,
+        dimensie=sel.dimensie, **basis,
+    ))
+    if sel.product is None:
+        bestemming = _trajecten(data.selectie(
+            sel.voorziening, "uitstroom", van=eerder, perspectief=sel.perspectief,
+            dimensie_naam="bestemming", **basis,
+        ))
+        eigen = _trajecten(data.selectie(
+            sel.voorziening, "uitstroom", van=sel.van, perspectief="verblijf",
+            dimensie_naam="herkomstgemeente", met_totaal=False, **basis,
+        ))
+        per_herkomst = _trajecten(data.selectie(
+            sel.voorziening, "uitstroom", van=sel.van, perspectief="herkomst",
+            met_totaal=False, **basis,
+        ))
+    else:
+        # kerncijfers does not cross product with bestemming or herkomst: count them
+        stromen = data.query("uitstroom_stromen", voorziening=sel.voorziening,
+                             product=sel.product, van=eerder, tot=sel.tot)
+        bestemming = als_kerncijfers(stromen, GEMEENTE_KOLOM[sel.perspectief], "bestemming",
+                                     "bestemming")
+        binnen = stromen[stromen["periode"] >= sel.van]
+        eigen = als_kerncijfers(binnen, "verblijfsgemeente", "herkomstgemeente",
+                                "herkomstgemeente")
+        per_herkomst = als_kerncijfers(binnen, "herkomstgemeente")
+    return UitstroomBron(
+        periodes=tuple(sorted(p for p in uitstroom["periode"].unique() if p >= sel.van)),
+        uitstroom=uitstroom,
+        bestemming=bestemming,
+        mediaan=_trajecten(data.selectie(
+            sel.voorziening, "verblijfsduur_mediaan_dagen", van=eerder,
+            perspectief=sel.perspectief, dimensie=sel.dimensie, **basis,
+        )),
+        verdeling=data.query(
+            "uitstroom_verblijfsduur", voorziening=sel.voorziening, product=sel.product,
+            van=sel.van, tot=sel.tot, gemeenten=list(sel.gemeenten),
+            perspectief=sel.perspectief, alle=set(sel.gemeenten) >= set(gemeenten),
+        ),
+        uitstroom_pct=_trajecten(data.selectie(
+            sel.voorziening, "uitstroom_pct", van="0000-K1", periode_type="jaar",
+            perspectief=sel.perspectief, dimensie=sel.dimensie, **basis,
+        )),
+        eigen=eigen,
+        per_herkomst=per_herkomst,
+        inwoners=data.query("instroom_inwoners"),
+    )
+
+
+# --- shaping ---------------------------------------------------------------------------------
+
+
+def aandeel_zelfstandig(bestemming: pd.DataFrame, k: Keuze) -> pd.DataFrame:
+    """Per period: the share (%) of the selection's uitstroom that went to living
+    independently (with or without ambulante begeleiding)."""
+    if bestemming.empty:
+        return pd.DataFrame(columns=["periode", "waarde"])
+    deel = bestemming.assign(categorie=bestemming["dimensie"].str.split("=", n=1).str[1])
+    som = som_selectie(deel, k, ("periode", "categorie"))
+    totaal = som.groupby("periode")["waarde"].sum()
+    zelfstandig = som[som["categorie"].isin(ZELFSTANDIG)].groupby("periode")["waarde"].sum()
+    zelfstandig = zelfstandig.reindex(totaal.index, fill_value=0.0)
+    aandeel = (100 * zelfstandig / totaal.where(totaal > 0)).round(1)
+    return aandeel.dropna().rename("waarde").rename_axis("periode").reset_index()
+
+
+def verdeling(frame: pd.DataFrame) -> pd.DataFrame:
+    """Verblijfsduur classes with their count and share (%) of all uitstroom."""
+    totaal = frame["aantal"].sum()
+    result = frame.sort_values("volgorde")[["klasse", "aantal"]].reset_index(drop=True)
+    result["aandeel"] = (100 * result["aantal"] / totaal).round(1) if totaal else 0.0
+    return result
+
+
+def eigen_gemeente(
+    eigen: pd.DataFrame, per_herkomst: pd.DataFrame, gemeenten: Mapping[str, str],
+    gekozen: tuple[str, ...],
+) -> pd.DataFrame:
+    """Per chosen herkomstgemeente, over the periods given: its uitstroom, how much of it left
+    a place in the same municipality, and that share (%); then the chosen municipalities
+    together. `eigen` holds verblijf rows with dimensie herkomstgemeente=<code>."""
+    kolommen = ["gemeentecode", "gemeente", "uitstroom", "eigen", "aandeel"]
+    if per_herkomst.empty:
+        return pd.DataFrame(columns=kolommen)
+    totaal = per_herkomst[per_herkomst["dimensie"].isna()].groupby("gemeentecode")["waarde"].sum()
+    eigen_rijen = eigen[eigen["dimensie"] == "herkomstgemeente=" + eigen["gemeentecode"]]
+    eigen_som = eigen_rijen.groupby("gemeentecode")["waarde"].sum()
+    rijen = [
+        {"gemeentecode": code, "gemeente": gemeenten[code],
+         "uitstroom": float(totaal.get(code, 0.0)), "eigen": float(eigen_som.get(code, 0.0))}
+        for code in gemeenten if code in gekozen
+    ]
+    if len(rijen) > 1:
+        rijen.append({"gemeentecode": TOTAAL, "gemeente": TOTAAL_SELECTIE,
+                      "uitstroom": sum(r["uitstroom"] for r in rijen),
+                      "eigen": sum(r["eigen"] for r in rijen)})
+    result = pd.DataFrame(rijen, columns=kolommen[:4])
+    result["aandeel"] = (100 * result["eigen"] / result["uitstroom"].where(
+        result["uitstroom"] > 0)).round(1)
+    return result
+
+
+# --- tiles and charts --------------------------------------------------------------------------
+
+
+def tegels(bron: UitstroomBron, k: Keuze, sel: Selectie) -> list[Tegel]:
+    """Uitstroom and median stay in the last quarter, the yearly percentage, the share that
+    went to live independently."""
+    alle = tuple(sorted({*bron.uitstroom["periode"]}))
+    decimalen = 2 if sel.per_10000 else 0
+    achter = PER_10000_LABEL if sel.per_10000 else ""
+    uitstroom = reeks(bron.uitstroom, k, alle, bron.inwoners if sel.per_10000 else None)
+    code, _ = ratio_rij(k)
+    mediaan = bron.mediaan[bron.mediaan["gemeentecode"] == code][["periode", "waarde"]]
+    return [
+        tegel_kwartaal("uitstroom", f"Uitstroom {sel.tot}{achter}", uitstroom, sel.tot,
+                       decimalen, labels.DEFINITIES["uitstroom"]),
+        _met_eenheid(tegel_kwartaal(
+            "verblijfsduur_mediaan_dagen", f"Mediane verblijfsduur {sel.tot}",
+            mediaan, sel.tot, 0,
+            f"{labels.DEFINITIES['verblijfsduur_mediaan_dagen']} {GEEN_PER_10000}", " dagen",
+        ), " dagen"),
+        tegel_jaarpercentage("uitstroom_pct", bron.uitstroom_pct, k,
+                             laatste_volledige_jaar(sel.tot)),
+        _met_eenheid(tegel_kwartaal(
+            "uitstroom", f"Naar zelfstandig {sel.tot}", aandeel_zelfstandig(bron.bestemming, k),
+            sel.tot, 1, "Deel van de uitstroom naar zelfstandig wonen, met of zonder ambulante "
+            f"begeleiding. {GEEN_PER_10000}", "%-punt",
+        ), "%"),
+    ]
+
+
+def _met_eenheid(tegel: Tegel, eenheid_tekst: str) -> Tegel:
+    # a tile of days or a share carries its unit in the value (its change already does)
+    waarde = tegel.waarde if tegel.waarde == fmt.LEEG else f"{tegel.waarde}{eenheid_tekst}"
+    return Tegel(tegel.label, waarde, tegel.delta, tegel.delta_kleur, tegel.uitleg)
+
+
+def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+    frame = per_categorie(bron.bestemming, k, UITSTROOMBESTEMMINGEN, bron.periodes,
+                          bron.inwoners if sel.per_10000 else None)
+    if frame.empty:
+        return None
+    fig = charts.staaf(
+        frame, "periode", "categorie", charts.categorie_kleuren(UITSTROOMBESTEMMINGEN),
+        f"Uitstroom per bestemming — {k.naam}", eenheid(sel.per_10000),
+        decimalen=2 if sel.per_10000 else 0,
+    )
+    return Grafiek(
+        fig, tabel_categorie(frame, "Bestemming"),
+        bestandsnaam("uitstroom-per-bestemming", sel.per_10000),
+        labels.DEFINITIES["uitstroom"] + " Naar uitstroombestemming.",
+    )
+
+
+def grafiek_mediaan(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                    ) -> Grafiek | None:
+    binnen = bron.mediaan[bron.mediaan["periode"] >= sel.van]
+    frame = per_gemeente(binnen, gemeenten)
+    if frame.empty:
+        return None
+    fig = charts.lijn_per_gemeente(
+        frame, charts.gemeente_kleuren(gemeenten), "Verblijfsduur (mediaan) per kwartaal",
+        "dagen",
+    )
+    return Grafiek(fig, tabel_per_gemeente(frame), "verblijfsduur-mediaan-per-kwartaal",
+                   labels.DEFINITIES["verblijfsduur_mediaan_dagen"])
+
+
+def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+    frame = verdeling(bron.verdeling)
+    if frame["aantal"].sum() == 0:
+        return None
+    getoond = frame.assign(reeks="Uitgestroomd", waarde=frame["aantal"])
+    fig = charts.staaf(
+        getoond, "klasse", "reeks", {"Uitgestroomd": KLEUR_VERDELING},
+        f"Verblijfsduur van de uitstroom {sel.van} t/m {sel.tot} — {k.naam}", "aantal",
+    )
+    fig.update_layout(showlegend=False, hovermode="x")
+    tabel = frame.rename(columns={"klasse": "Verblijfsduur", "aantal": "Aantal",
+                                  "aandeel": "Aandeel (%)"})
+    return Grafiek(fig, tabel, "verblijfsduur-verdeling", DEFINITIE_VERDELING)
+
+
+def grafiek_percentage(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                       ) -> Grafiek | None:
+    frame = per_gemeente(jaren_in_periode(bron.uitstroom_pct, sel.van, sel.tot), gemeenten)
+    if frame.empty:
+        return None
+    fig = charts.lijn_per_gemeente(
+        frame, charts.gemeente_kleuren(gemeenten), "Uitstroompercentage per jaar", "procent",
+        decimalen=1, procent=True,
+    )
+    return Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "uitstroompercentage-per-jaar",
+                   labels.DEFINITIES["uitstroom_pct"])
+
+
+def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                           ) -> Grafiek | None:
+    frame = eigen_gemeente(bron.eigen, bron.per_herkomst, gemeenten, sel.gemeenten)
+    frame = frame.dropna(subset=["aandeel"])
+    if frame.empty:
+        return None
+    kleuren = charts.gemeente_kleuren(gemeenten)
+    getoond = frame.assign(
+        waarde=frame["aandeel"],
+        kleur=frame["gemeentecode"].map(lambda c: kleuren.get(c, charts.VASTE_KLEUREN[TOTAAL])),
+    )
+    fig = charts.staaf(
+        getoond, "gemeente", "gemeente", dict(zip(getoond["gemeente"], getoond["kleur"],
+                                                   strict=True)),
+        f"Uitstroom uit een plek in de eigen gemeente, {sel.van} t/m {sel.tot}",
+        decimalen=1, procent=True, horizontaal=True,
+    )
+    fig.update_xaxes(ticksuffix="%", range=[0, 100])
+    fig.update_traces(hovertemplate="%{x:,.1f}%")
+    fig.update_layout(showlegend=False)
+    tabel = frame.rename(columns={
+        "gemeente": "Herkomstgemeente", "uitstroom": "Uitstroom",
+        "eigen": "Waarvan uit een plek in de eigen gemeente", "aandeel": "Aandeel (%)",
+    }).drop(columns="gemeentecode")
+    return Grafiek(fig, tabel, "uitstroom-uit-eigen-gemeente", DEFINITIE_EIGEN)
