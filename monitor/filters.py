@@ -57,36 +57,55 @@ def sidebar(voorziening: str | None = None) -> Selectie | None:
     gemeenten = data.gemeenten()
     side = st.sidebar
     side.header("Selectie")
-    # bound to the URL (shareable) and kept for the session (survives page switches)
-    state = {"bind": "query-params", "persist_state": "session"}
+
+    periode = _keuze("periode", kwartalen, [kwartalen[0], kwartalen[-1]], meer=True)
     van, tot = side.select_slider(
-        "Periode", options=kwartalen, value=(kwartalen[0], kwartalen[-1]),
-        key="periode", **state,
+        "Periode", options=kwartalen, value=tuple(periode), key="periode",
     )
+    gekozen_voorziening = _keuze("voorziening", VOORZIENINGEN_TRAJECTEN,
+                                 VOORZIENINGEN_TRAJECTEN[0])
     gekozen_voorziening = side.selectbox(
         "Voorziening", VOORZIENINGEN_TRAJECTEN, format_func=labels.VOORZIENINGEN.get,
-        key="voorziening", disabled=voorziening is not None,
-        help="Deze pagina gaat over één voorziening." if voorziening else None, **state,
+        index=VOORZIENINGEN_TRAJECTEN.index(gekozen_voorziening),
+        disabled=voorziening is not None,
+        help="Deze pagina gaat over één voorziening." if voorziening else None,
+        key="voorziening",
     )
     voorziening = voorziening or gekozen_voorziening
+    product_sleutel = f"product_{voorziening.lower()}"
+    producten = (ALLE, *PRODUCTEN[voorziening])
     product = side.selectbox(
-        "Product", (ALLE, *PRODUCTEN[voorziening]), key=f"product_{voorziening.lower()}",
-        **state,
+        "Product", producten, index=producten.index(_keuze(product_sleutel, producten, ALLE)),
+        key=product_sleutel,
     )
+    codes = list(gemeenten)
     gekozen = side.multiselect(
-        "Gemeenten", list(gemeenten), default=list(gemeenten), format_func=gemeenten.get,
-        key="gemeente", **state,
+        "Gemeenten", codes, default=_keuze("gemeente", codes, codes, meer=True),
+        format_func=gemeenten.get, key="gemeente",
     )
+    perspectieven = list(PERSPECTIEVEN)
     perspectief = side.radio(
-        "Perspectief", list(PERSPECTIEVEN), format_func=PERSPECTIEVEN.get,
-        key="perspectief", **state,
+        "Perspectief", perspectieven, format_func=PERSPECTIEVEN.get,
+        index=perspectieven.index(_keuze("perspectief", perspectieven, perspectieven[0])),
         help="Herkomst: de gemeente waar de cliënt vandaan komt. Verblijf: de gemeente waar "
         "de plek is.",
+        key="perspectief",
     )
+    maten = list(MATEN)
     maat = side.radio(
-        "Maat", list(MATEN), format_func=MATEN.get, key="maat", **state,
+        "Maat", maten, format_func=MATEN.get,
+        index=maten.index(_keuze("maat", maten, maten[0])),
         help="Per 10.000 inwoners van de gemeente op 1 januari van het jaar.",
+        key="maat",
     )
+    _naar_url({
+        "periode": ([van, tot], [kwartalen[0], kwartalen[-1]]),
+        "voorziening": (gekozen_voorziening, VOORZIENINGEN_TRAJECTEN[0]),
+        product_sleutel: (product, ALLE),
+        "gemeente": (gekozen, codes),
+        "perspectief": (perspectief, perspectieven[0]),
+        "maat": (maat, maten[0]),
+    })
     return Selectie(
         van=min(van, tot),
         tot=max(van, tot),
@@ -96,3 +115,38 @@ def sidebar(voorziening: str | None = None) -> Selectie | None:
         per_10000=maat == "per10000",
         product=None if product == ALLE else product,
     )
+
+
+# The filter state: a link opens it (query string), the session keeps it across pages (plain
+# session keys: Streamlit drops widget state on a page switch), and every run writes it back
+# to the query string, so the address bar is always a link to this view.
+
+
+def _geheugen(key: str) -> str:
+    return f"_filter_{key}"
+
+
+def _keuze(key: str, opties, default, meer: bool = False):
+    """This session's choice for a filter; at the start of a session, the link's."""
+    if _geheugen(key) not in st.session_state:
+        if meer:
+            gevraagd = [v for v in st.query_params.get_all(key) if v in opties]
+            geldig = key in st.query_params and (key != "periode" or len(gevraagd) == 2)
+            st.session_state[_geheugen(key)] = gevraagd if geldig else default
+        else:
+            gevraagd = st.query_params.get(key)
+            st.session_state[_geheugen(key)] = gevraagd if gevraagd in opties else default
+    waarde = st.session_state[_geheugen(key)]
+    if meer:
+        return waarde if all(v in opties for v in waarde) else default
+    return waarde if waarde in opties else default
+
+
+def _naar_url(waarden: dict[str, tuple[object, object]]) -> None:
+    """Remember the choices and write them to the query string (defaults left out)."""
+    for key, (waarde, default) in waarden.items():
+        st.session_state[_geheugen(key)] = waarde
+        if waarde == default:
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = waarde

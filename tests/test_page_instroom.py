@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import filters, fmt, labels
+from monitor import fmt
 from monitor.views import instroom as view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,8 +58,8 @@ def tabel(at: AppTest, kolommen: list[str]) -> pd.DataFrame:
 
 
 def url_filters(perspectief: str, maat: str, voorziening: str) -> dict[str, str]:
-    return {"perspectief": filters.PERSPECTIEVEN[perspectief], "maat": filters.MATEN[maat],
-            "voorziening": labels.VOORZIENINGEN[voorziening]}
+    # links carry the codes (perspectief=verblijf, maat=per10000, voorziening=MO)
+    return {"perspectief": perspectief, "maat": maat, "voorziening": voorziening}
 
 
 def kolom(frame: pd.DataFrame, naam: str) -> dict[str, float]:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import filters, fmt, labels
+from monitor import fmt
 from monitor.data import kwartaal_verschuiven
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,8 +238,8 @@ def test_url_round_trip(app, wh):
     alle = quarters(wh)
     kwartaal = alle[-6]
     # bound widgets show their labels in the URL
-    params = {"perspectief": filters.PERSPECTIEVEN["verblijf"],
-              "maat": filters.MATEN["per10000"], "voorziening": labels.VOORZIENINGEN["MO"],
+    params = {"perspectief": "verblijf",
+              "maat": "per10000", "voorziening": "MO",
               "spreiding_kwartaal": kwartaal, "spreiding_kaart": "Cliënten"}
     at = open_page(app, **params)
     assert at.radio(key="perspectief").value == "verblijf"

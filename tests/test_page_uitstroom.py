@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from etl.settings import UITSTROOMBESTEMMINGEN
-from monitor import filters, fmt, labels
+from monitor import fmt
 from monitor.data import kwartaal_verschuiven
 from monitor.views import instroom as selectie
 from monitor.views import uitstroom as view
@@ -231,9 +231,9 @@ def test_some_municipalities_and_a_product(app, shipped_warehouse):
 
 
 def test_url_round_trip(app, shipped_warehouse):
-    app.query_params.update({"perspectief": filters.PERSPECTIEVEN["verblijf"],
-                             "maat": filters.MATEN["per10000"],
-                             "voorziening": labels.VOORZIENINGEN["MO"]})
+    app.query_params.update({"perspectief": "verblijf",
+                             "maat": "per10000",
+                             "voorziening": "MO"})
     at = app.switch_page(PAGE).run()
     assert not at.exception
     assert at.radio(key="perspectief").value == "verblijf"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import filters, fmt
+from monitor import fmt
 from monitor.data import kwartaal_verschuiven
 from monitor.views import vrouwenopvang as view
 
@@ -215,8 +215,8 @@ def test_verblijf_perspective(app, shipped_warehouse):
 
 
 def test_url_round_trip(app, shipped_warehouse):
-    at = open_page(app, perspectief=filters.PERSPECTIEVEN["verblijf"],
-                   maat=filters.MATEN["per10000"], product_vo="Noodbed")
+    at = open_page(app, perspectief="verblijf",
+                   maat="per10000", product_vo="Noodbed")
     assert at.radio(key="perspectief").value == "verblijf"
     assert at.radio(key="maat").value == "per10000"
     assert at.selectbox(key="product_vo").value == "Noodbed"

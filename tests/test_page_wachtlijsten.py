@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from monitor import filters, fmt, labels
+from monitor import fmt
 from monitor.data import kwartaal_verschuiven
 from monitor.views import wachtlijsten as view
 
@@ -204,14 +204,14 @@ def test_verblijf_perspective_explains_and_shows_herkomst(app, shipped_warehouse
 
 def test_url_round_trip(app, shipped_warehouse):
     # the URL carries what the widgets show (their labels)
-    at = open_page(app, perspectief=filters.PERSPECTIEVEN["verblijf"],
-                   maat=filters.MATEN["per10000"], voorziening=labels.VOORZIENINGEN["VO"],
+    at = open_page(app, perspectief="verblijf",
+                   maat="per10000", voorziening="VO",
                    product_vo="Noodbed")
     assert at.selectbox(key="voorziening").value == "VO"
     assert at.selectbox(key="product_vo").value == "Noodbed"
     assert at.radio(key="perspectief").value == "verblijf"
     assert at.radio(key="maat").value == "per10000"
-    assert at.query_params["voorziening"] == labels.VOORZIENINGEN["VO"]
+    assert at.query_params["voorziening"] == "VO"
     herkomst = tabel(at, "herkomst")
     expected = kern(shipped_warehouse,
                     "voorziening = 'VO' AND indicator = 'wachtlijst_per_10000' AND dimensie = "
