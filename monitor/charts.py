@@ -87,9 +87,13 @@ def lijn_per_gemeente(
                 hovertemplate=_hover(decimalen, procent),
             )
         )
-    if breuk is not None:
-        fig.add_vline(x=breuk, line_dash="dash", line_color="#555555")
-        fig.add_annotation(x=breuk, y=1, yref="paper", text="trendbreuk", showarrow=False,
+    perioden = list(dict.fromkeys(frame["periode"]))
+    if breuk is not None and breuk in perioden:
+        # on a category axis a label like "2020" would be read as a number: use its position,
+        # half a step before it, so the line stands between the two periods
+        x = perioden.index(breuk) - 0.5
+        fig.add_vline(x=x, line_dash="dash", line_color="#555555")
+        fig.add_annotation(x=x, y=1, yref="paper", text="trendbreuk", showarrow=False,
                            xanchor="left", yanchor="bottom", font={"size": 12})
     return opmaak(fig, titel, y_titel, procent)
 

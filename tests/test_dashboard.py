@@ -164,3 +164,32 @@ def test_definities_page_defines_every_indicator(app, shipped_warehouse):
     assert row["Definitie"] == labels.DEFINITIES["bezetting"]
     assert row["Per 10.000"] == "ja"
     assert "herkomst" in row["Perspectieven"] and "verblijf" in row["Perspectieven"]
+
+
+def test_filters_from_a_link_survive_switching_pages(app):
+    app.query_params.update({"perspectief": "verblijf", "maat": "per10000", "voorziening": "MO"})
+    at = app.run()
+    at.switch_page("pages/instroom.py").run()
+    assert at.radio(key="perspectief").value == "verblijf"
+    at.switch_page("pages/uitstroom.py").run()
+    assert not at.exception
+    assert at.radio(key="perspectief").value == "verblijf"
+    assert at.radio(key="maat").value == "per10000"
+    assert at.selectbox(key="voorziening").value == "MO"
+    # and the address bar on the new page is again a link to this view
+    assert at.query_params["perspectief"] in ("verblijf", ["verblijf"])
+    assert at.query_params["voorziening"] in ("MO", ["MO"])
+
+
+def test_trendbreuk_stands_between_its_periods():
+    import pandas as pd
+
+    from monitor import charts
+
+    frame = pd.DataFrame({
+        "periode": ["2018", "2019", "2020", "2021"], "gemeentecode": ["TOTAAL"] * 4,
+        "gemeente": ["Regio totaal"] * 4, "waarde": [1.0, 2.0, 3.0, 4.0],
+    })
+    fig = charts.lijn_per_gemeente(frame, {}, "E33", breuk="2020")
+    [line] = [s for s in fig.layout.shapes if s.type == "line"]
+    assert line.x0 == line.x1 == 1.5
