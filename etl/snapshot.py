@@ -37,6 +37,21 @@ from etl.suppressie import lees_publicatie
 SNAPSHOTS_DIR = settings.ROOT / "data" / "snapshots"
 KERNCIJFERS = "kerncijfers.parquet"
 MANIFEST = "manifest.json"
+REFERENTIE = "referentie"
+# Tables a snapshot keeps besides kerncijfers, so the dashboard can show it as it was shown.
+# The staging tables are kept empty (their columns only): a snapshot records figures, not
+# trajecten; views that count trajecten say "geen gegevens" on a snapshot.
+REFERENTIE_TABELLEN = {
+    "meta": "SELECT * FROM meta",
+    "ref_gemeenten": "SELECT * FROM ref_gemeenten",
+    "ref_gemeentenamen": "SELECT * FROM ref_gemeentenamen",
+    "ref_inwoners": "SELECT * FROM ref_inwoners",
+    "ref_gemeentegrenzen": "SELECT * FROM ref_gemeentegrenzen",
+    "bronbestanden": "SELECT * FROM bronbestanden",
+    "correcties": "SELECT * FROM correcties",
+    "stg_trajecten": "SELECT * FROM stg_trajecten LIMIT 0",
+    "stg_capaciteit": "SELECT * FROM stg_capaciteit LIMIT 0",
+}
 SLEUTEL = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie", "bron"]
 
 _KWARTAAL = re.compile(r"^(\d{4})-K([1-4])$")
@@ -64,7 +79,7 @@ def maak_snapshot(
 ) -> Path:
     """Freeze `kwartaal` from `warehouse` into `uit/<versie>/`; returns that folder."""
     reden = (reden or "").strip() or None
-    meta, bronnen, tabel = _lees_warehouse(warehouse, kwartaal)
+    meta, bronnen, tabel, referentie = _lees_warehouse(warehouse, kwartaal)
     label, vervangt = _volgende_versie(kwartaal, uit, nieuwe_versie, reden)
     publicatie = lees_publicatie()
 
@@ -74,6 +89,9 @@ def maak_snapshot(
     tijdelijk.mkdir()
     try:
         pq.write_table(tabel, tijdelijk / KERNCIJFERS)
+        (tijdelijk / REFERENTIE).mkdir()
+        for naam, inhoud in referentie.items():
+            pq.write_table(inhoud, tijdelijk / REFERENTIE / f"{naam}.parquet")
         kerncijfers = tabel.to_pandas()
         manifest = {
             "kwartaal": kwartaal,
@@ -157,6 +175,36 @@ def lees_kerncijfers(warehouse: Path, kwartaal: str) -> pd.DataFrame:
     """The live `kerncijfers` up to `kwartaal`, filtered as a snapshot would be (for
     comparing a snapshot with today)."""
     return _lees_warehouse(warehouse, kwartaal)[2].to_pandas()
+
+
+def open_snapshot(map: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that answers the dashboard's queries from a snapshot:
+    `kerncijfers`, `meta` (with the snapshot's own version) and the reference tables, as they
+    were when the snapshot was made."""
+    manifest, _ = lees_snapshot(map)
+    con = duckdb.connect(config={"python_enable_replacements": False})
+    # DuckDB cannot bind parameters in a CREATE VIEW: the paths go in as quoted literals
+    bron = _literal(map / KERNCIJFERS)
+    con.execute(f"CREATE VIEW kerncijfers AS SELECT * FROM read_parquet({bron})")
+    for pad in sorted((map / REFERENTIE).glob("*.parquet")):
+        if pad.stem in REFERENTIE_TABELLEN and pad.stem != "meta":
+            con.execute(f'CREATE VIEW "{pad.stem}" AS SELECT * FROM read_parquet({_literal(pad)})')
+    meta_pad = map / REFERENTIE / "meta.parquet"
+    meta = (
+        dict(con.execute("SELECT sleutel, waarde FROM read_parquet(?)", [str(meta_pad)])
+             .fetchall())
+        if meta_pad.is_file() else {}
+    )
+    meta.update({
+        "versie": manifest["versie"],
+        "warehouse_versie": str(manifest.get("warehouse_versie")),
+        "snapshot": manifest["versie"],
+        "snapshot_gemaakt_op": manifest["created_at"],
+        "bevat_demo": "ja" if manifest.get("bevat_demo") else "nee",
+    })
+    con.execute("CREATE TABLE meta (sleutel VARCHAR, waarde VARCHAR)")
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [(k, str(v)) for k, v in meta.items()])
+    return con
 
 
 def vergelijk(oud: pd.DataFrame, nieuw: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +310,10 @@ def _lees(warehouse: Path, kwartaal: str, laatste_jaar: int):
             _TOT_KWARTAAL_SQL,
             params={"kwartaal": kwartaal, "laatste_jaar": laatste_jaar},
         ).to_arrow_table()
-    return meta, bronnen, tabel
+        referentie = {
+            naam: con.sql(query).to_arrow_table() for naam, query in REFERENTIE_TABELLEN.items()
+        }
+    return meta, bronnen, tabel, referentie
 
 
 def _sleutel_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -272,6 +323,10 @@ def _sleutel_frame(frame: pd.DataFrame) -> pd.DataFrame:
         uit[column] = uit[column].astype(object).where(uit[column].notna(), "")
     uit["waarde"] = uit["waarde"].astype(float)
     return uit
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _sha256(path: Path) -> str:
