@@ -22,6 +22,7 @@ from etl import settings
 from etl.__main__ import main
 from etl.build import build
 from etl.snapshot import (
+    REFERENTIE_TABELLEN,
     SnapshotFout,
     lees_kerncijfers,
     lees_snapshot,
@@ -127,6 +128,11 @@ def test_the_snapshot_holds_the_figures_of_the_quarter(warehouse: Path, tmp_path
     assert set(frame.periode) == {"2018", "2019-K1", "2019-K2", "2019-K3"}
 
 
+def inhoud(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*") if p.is_file()}
+
+
 def test_manifest_records_provenance(warehouse: Path, raw: Path, tmp_path: Path):
     folder = maak_snapshot("2019-K3", warehouse, tmp_path)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -151,9 +157,13 @@ def test_manifest_records_provenance(warehouse: Path, raw: Path, tmp_path: Path)
         assert entry["rijen"] == len(path.read_text(encoding="utf-8").splitlines()) - 1
     assert files["trajecten/trajecten_zorg_2019-10-15.csv"]["peildatum"] == "2019-10-15"
 
-    written = sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
+    written = sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    )
     assert sorted(manifest["bestanden"]) == written == [
-        "kerncijfers.parquet", "kwartaalcijfers-2019-K3.xlsx"
+        "kerncijfers.parquet", "kwartaalcijfers-2019-K3.xlsx",
+        *(f"referentie/{naam}.parquet" for naam in sorted(REFERENTIE_TABELLEN)),
     ]
     for name, sha in manifest["bestanden"].items():
         assert sha == hashlib.sha256((folder / name).read_bytes()).hexdigest()
@@ -182,14 +192,14 @@ def test_a_snapshot_is_never_overwritten_and_new_versions_need_a_reason(
 ):
     first = maak_snapshot("2019-K3", warehouse, tmp_path)
     assert first == tmp_path / "2019-K3"
-    before = {p.name: p.read_bytes() for p in first.iterdir()}
+    before = inhoud(first)
 
     with pytest.raises(SnapshotFout, match="bestaat al"):
         maak_snapshot("2019-K3", warehouse, tmp_path)
     for reden in (None, "", "   "):
         with pytest.raises(SnapshotFout, match="reden"):
             maak_snapshot("2019-K3", warehouse, tmp_path, nieuwe_versie=True, reden=reden)
-    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+    assert inhoud(first) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2019-K3"]
 
     second = maak_snapshot(
@@ -205,7 +215,7 @@ def test_a_snapshot_is_never_overwritten_and_new_versions_need_a_reason(
     third = maak_snapshot("2019-K3", warehouse, tmp_path, nieuwe_versie=True, reden="Nog één")
     assert third.name == "2019-K3-v3"
     assert lees_snapshot(third)[0]["vervangt"] == "2019-K3-v2"
-    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+    assert inhoud(first) == before
 
     listed = snapshots(tmp_path)
     assert [m["versie"] for m in listed] == ["2019-K3", "2019-K3-v2", "2019-K3-v3"]
