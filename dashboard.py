@@ -26,6 +26,7 @@ navigation = st.navigation(
         "Over de cijfers": [
             st.Page("pages/definities.py", title="Definities en bronnen",
                     icon=":material/menu_book:", url_path="definities"),
+            st.Page("pages/snapshots.py", title="Snapshots", icon=":material/history:"),
         ],
     }
 )

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = Path(os.environ.get("FLEVOMONITOR_RAW", ROOT / "data" / "raw"))
 REFERENCE_DIR = Path(os.environ.get("FLEVOMONITOR_REFERENCE", ROOT / "data" / "reference"))
 WAREHOUSE = Path(os.environ.get("FLEVOMONITOR_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
+SNAPSHOTS_DIR = Path(os.environ.get("FLEVOMONITOR_SNAPSHOTS", ROOT / "data" / "snapshots"))
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 # Bump when the warehouse layout changes, so a warehouse built by older code is rebuilt.

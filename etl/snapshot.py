@@ -34,7 +34,7 @@ from etl import settings
 from etl.export_xlsx import schrijf_xlsx
 from etl.suppressie import lees_publicatie
 
-SNAPSHOTS_DIR = settings.ROOT / "data" / "snapshots"
+SNAPSHOTS_DIR = settings.SNAPSHOTS_DIR
 KERNCIJFERS = "kerncijfers.parquet"
 MANIFEST = "manifest.json"
 REFERENTIE = "referentie"
@@ -49,6 +49,9 @@ REFERENTIE_TABELLEN = {
     "ref_gemeentegrenzen": "SELECT * FROM ref_gemeentegrenzen",
     "bronbestanden": "SELECT * FROM bronbestanden",
     "correcties": "SELECT * FROM correcties",
+    "periodes": "SELECT * FROM periodes",
+    "periodes_trajecten": "SELECT * FROM periodes_trajecten",
+    "raw_capaciteit": "SELECT * FROM raw_capaciteit LIMIT 0",
     "stg_trajecten": "SELECT * FROM stg_trajecten LIMIT 0",
     "stg_capaciteit": "SELECT * FROM stg_capaciteit LIMIT 0",
 }

@@ -15,11 +15,16 @@ def _leave_legacy_multipage_mode() -> None:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
     except ImportError:  # pragma: no cover - another streamlit layout
         return
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-        import streamlit as st
+    ctx = get_script_run_ctx()
+    if not PagesManager.uses_pages_directory or ctx is None:
+        return
+    # dashboard.py itself is running: its st.navigation call switches the mode by itself
+    if ctx.page_script_hash in ("", ctx.pages_manager.main_script_hash):
+        return
+    import streamlit as st
 
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 _leave_legacy_multipage_mode()

@@ -1,8 +1,10 @@
-"""The dashboard's only way into the warehouse: read-only, cached, named queries.
+"""The dashboard's only way into the figures: read-only, cached, named queries.
 
-Connections are cached per warehouse file (a rebuild swaps in a new file, which gets a
-new connection); query results are cached per warehouse version, so a rebuilt warehouse
-is picked up without a restart and an unchanged one is never queried twice.
+The figures come from one of three sources, chosen in the sidebar (and in the link):
+the live warehouse, a frozen snapshot ("zoals gepresenteerd"), and either of them as the
+publieksversie (small numbers suppressed). Connections are cached per source file (a rebuild
+swaps in a new file, which gets a new connection); query results are cached per source and
+version, so a rebuilt warehouse is picked up without a restart.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from etl import settings
 from monitor import labels
 
 QUERIES = Path(__file__).resolve().parent / "queries"
+ACTUEEL = "Actueel"
+# the session keys of the source widgets (monitor.ui draws them, bound to the link)
+BRON_SLEUTEL = "snapshot"
+PUBLIEK_SLEUTEL = "publiek"
 
 
 class WarehouseMissing(RuntimeError):
@@ -33,13 +39,39 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("FLEVOMONITOR_WAREHOUSE", settings.WAREHOUSE))
 
 
+def snapshots_dir() -> Path:
+    return Path(os.environ.get("FLEVOMONITOR_SNAPSHOTS", settings.SNAPSHOTS_DIR))
+
+
 @cache
 def _sql(name: str) -> str:
     return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _connect(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+@dataclass(frozen=True)
+class _Bron:
+    con: duckdb.DuckDBPyConnection
+    search_path: str
+
+
+def _publiek_maken(con: duckdb.DuckDBPyConnection, bron_kerncijfers: str) -> None:
+    """Replace kerncijfers by its suppressed twin and hide the trajecten counts, so every page
+    of the publieksversie shows only what may be published."""
+    from etl.suppressie import lees_publicatie, onderdruk
+
+    frame = con.execute(f"SELECT * FROM {bron_kerncijfers}").df()
+    publiek = onderdruk(frame, lees_publicatie().drempel)
+    con.register("v_publiek", publiek[list(frame.columns)])
+    con.execute(
+        "CREATE OR REPLACE TABLE memory.main.kerncijfers_publiek AS SELECT * FROM v_publiek"
+    )
+    con.unregister("v_publiek")
+    con.execute("CREATE OR REPLACE VIEW memory.main.kerncijfers AS "
+                "SELECT * FROM memory.main.kerncijfers_publiek")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _connect(path: str, stamp: tuple[int, int], publiek: bool) -> _Bron:
     del stamp  # part of the cache key only: a swapped-in file has a new inode/mtime
     # Not duckdb.connect(path): within one process that hands back the database already
     # open for the path, i.e. the old file after a rebuild. A fresh in-memory connection
@@ -47,41 +79,74 @@ def _connect(path: str, stamp: tuple[int, int]) -> duckdb.DuckDBPyConnection:
     # No replacement scans: a table name must never resolve to a Python variable.
     con = duckdb.connect(config={"python_enable_replacements": False})
     con.execute("ATTACH ? AS warehouse (READ_ONLY)", [path])
-    con.execute("USE warehouse")
-    return con
+    if not publiek:
+        return _Bron(con, "warehouse.main")
+    _publiek_maken(con, "warehouse.main.kerncijfers")
+    for tabel in ("stg_trajecten", "stg_capaciteit", "raw_capaciteit"):
+        con.execute(f"CREATE VIEW memory.main.{tabel} AS "
+                    f"SELECT * FROM warehouse.main.{tabel} WHERE false")
+    return _Bron(con, "memory.main,warehouse.main")
 
 
-def _connection() -> tuple[str, duckdb.DuckDBPyConnection]:
-    path = warehouse_path()
-    try:
-        info = path.stat()
-    except FileNotFoundError as exc:
-        raise WarehouseMissing(str(path)) from exc
-    return str(path), _connect(str(path), (info.st_ino, info.st_mtime_ns))
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _connect_snapshot(path: str, stamp: int, publiek: bool) -> _Bron:
+    del stamp
+    from etl.snapshot import open_snapshot
+
+    con = open_snapshot(Path(path))
+    if publiek:
+        con.execute("CREATE TABLE memory.main.kerncijfers_bron AS SELECT * FROM kerncijfers")
+        _publiek_maken(con, "memory.main.kerncijfers_bron")
+    return _Bron(con, "memory.main")
+
+
+def bron() -> tuple[str, bool]:
+    """The chosen source: ACTUEEL or a snapshot label, and whether it is the publieksversie."""
+    return (st.session_state.get(BRON_SLEUTEL) or ACTUEEL,
+            bool(st.session_state.get(PUBLIEK_SLEUTEL)))
+
+
+def _connection() -> tuple[str, _Bron]:
+    gekozen, publiek = bron()
+    if gekozen == ACTUEEL:
+        path = warehouse_path()
+        try:
+            info = path.stat()
+        except FileNotFoundError as exc:
+            raise WarehouseMissing(str(path)) from exc
+        sleutel = f"{path}|{publiek}"
+        return sleutel, _connect(str(path), (info.st_ino, info.st_mtime_ns), publiek)
+    folder = snapshots_dir() / gekozen
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        raise WarehouseMissing(str(folder))
+    sleutel = f"{folder}|{publiek}"
+    return sleutel, _connect_snapshot(str(folder), manifest.stat().st_mtime_ns, publiek)
 
 
 def _run(name: str, params: dict | None = None) -> pd.DataFrame:
-    _, con = _connection()
-    cursor = con.cursor()  # one cursor per query: Streamlit serves sessions in threads
+    _, bron_ = _connection()
+    cursor = bron_.con.cursor()  # one cursor per query: Streamlit serves sessions in threads
     try:
-        cursor.execute("USE warehouse")  # a cursor starts in the in-memory catalog
+        # a cursor starts with the default search path
+        cursor.execute(f"SET search_path = '{bron_.search_path}'")
         return cursor.execute(_sql(name), params or {}).df()
     finally:
         cursor.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(versie: str, path: str, name: str, params: tuple) -> pd.DataFrame:
-    del versie, path  # cache key only
+def _cached(versie: str, bron_sleutel: str, name: str, params: tuple) -> pd.DataFrame:
+    del versie, bron_sleutel  # cache key only
     # lists were frozen into tuples for the cache key; DuckDB binds a tuple as a STRUCT
     return _run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
     """Run the named query (monitor/queries/<name>.sql), cached per warehouse version."""
-    path, _ = _connection()
+    sleutel, _ = _connection()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached(meta()["versie"], path, name, frozen).copy()
+    return _cached(meta()["versie"], sleutel, name, frozen).copy()
 
 
 def meta() -> dict[str, str]:
@@ -278,3 +343,77 @@ def correcties() -> pd.DataFrame:
 def datum(text: str) -> date:
     """An ISO date from meta as a date."""
     return date.fromisoformat(text)
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+
+def snapshots() -> list[dict]:
+    """The manifests of the frozen quarters, oldest first."""
+    from etl.snapshot import snapshots as lijst
+
+    return lijst(snapshots_dir())
+
+
+def maak_snapshot(kwartaal: str, reden: str | None = None) -> Path:
+    """Freeze `kwartaal` of the live warehouse (a new version when one exists: needs a reason).
+    The only writing the dashboard does, and it writes a new folder, never the warehouse."""
+    from etl.snapshot import maak_snapshot as maak
+
+    bestaand = {m["kwartaal"] for m in snapshots()}
+    return maak(kwartaal, warehouse_path(), snapshots_dir(),
+                nieuwe_versie=kwartaal in bestaand, reden=reden)
+
+
+def vergelijking(oud: str, nieuw: str) -> pd.DataFrame:
+    """The figures that differ between two sources (ACTUEEL or snapshot labels), over the
+    periods both hold, with Dutch labels."""
+    from etl.snapshot import lees_kerncijfers, lees_snapshot, vergelijk
+
+    manifests = {m["versie"]: m for m in snapshots()}
+    kwartalen_ = [manifests[v]["kwartaal"] for v in (oud, nieuw) if v in manifests]
+    if not kwartalen_:
+        raise ValueError("kies ten minste één snapshot")
+    tot = min(kwartalen_)
+
+    def lees(versie: str) -> pd.DataFrame:
+        if versie == ACTUEEL:
+            return lees_kerncijfers(warehouse_path(), tot)
+        frame = lees_snapshot(Path(manifests[versie]["map"]))[1]
+        laatste_jaar = int(tot[:4]) if tot.endswith("K4") else int(tot[:4]) - 1
+        houden = ((frame["periode_type"] == "kwartaal") & (frame["periode"] <= tot)) | (
+            (frame["periode_type"] == "jaar") & (frame["periode"].str[:4].astype(int)
+                                                  <= laatste_jaar))
+        return frame[houden]
+
+    verschil = vergelijk(lees(oud), lees(nieuw))
+    namen = {**settings.SPECIAL_GEMEENTE_NAMES, **gemeenten()}
+    return pd.DataFrame({
+        "Voorziening": verschil["voorziening"].map(labels.VOORZIENINGEN).fillna(
+            verschil["voorziening"]),
+        "Indicator": verschil["indicator"].map(labels.indicator),
+        "Periode": verschil["periode"],
+        "Gemeente": verschil["gemeentecode"].map(lambda c: namen.get(c, c)),
+        "Perspectief": verschil["perspectief"],
+        "Uitsplitsing": verschil["dimensie"].fillna("–"),
+        "Bron": verschil["bron"],
+        "Was": verschil["waarde_oud"],
+        "Is": verschil["waarde_nieuw"],
+        "Verschil": verschil["verschil"],
+    })
+
+
+def snapshot_tabel() -> pd.DataFrame:
+    """The snapshots as a table with Dutch headers, newest first."""
+    rijen = [
+        {
+            "Versie": m["versie"], "Kwartaal": m["kwartaal"],
+            "Vastgelegd op": m["created_at"].replace("T", " ").removesuffix("+00:00") + " UTC",
+            "Warehouse-versie": m.get("warehouse_versie"),
+            "Demodata": "ja" if m.get("bevat_demo") else "nee",
+            "Vervangt": m.get("vervangt") or "–", "Reden": m.get("reden") or "–",
+        }
+        for m in reversed(snapshots())
+    ]
+    return pd.DataFrame(rijen, columns=["Versie", "Kwartaal", "Vastgelegd op",
+                                        "Warehouse-versie", "Demodata", "Vervangt", "Reden"])

@@ -17,10 +17,14 @@ DEMO_BANNER = (
 
 
 def frame() -> dict[str, str]:
-    """Check the warehouse, show the demo banner; stop the page when there is no warehouse."""
+    """Choose the source, check it, show the banners; stop the page when there is nothing."""
+    bronkeuze()
     try:
         meta = data.meta()
     except data.WarehouseMissing:
+        if data.bron()[0] != data.ACTUEEL:
+            st.error(f"Snapshot {data.bron()[0]} bestaat niet (meer) in {data.snapshots_dir()}.")
+            st.stop()
         st.error(
             "Er is nog geen warehouse. Bouw hem met `make run` of `python -m etl build` "
             "en laad de pagina opnieuw."
@@ -28,7 +32,48 @@ def frame() -> dict[str, str]:
         st.stop()
     if meta.get("bevat_demo") == "ja":
         st.warning(DEMO_BANNER, icon=":material/science:")
+    if "snapshot" in meta:
+        st.info(
+            f"**Zoals gepresenteerd** — snapshot {meta['snapshot']}, vastgelegd op "
+            f"{fmt.datum(data.datum(meta['snapshot_gemaakt_op'][:10]))}. Latere leveringen en "
+            "correcties zijn hier niet in verwerkt. Cijfers per traject (uitsplitsingen "
+            "die niet in de kerncijfers staan) zitten niet in een snapshot.",
+            icon=":material/history:",
+        )
+    if data.bron()[1]:
+        st.info(
+            f"**Publieksversie** — {PUBLIEK_UITLEG} Cijfers per traject worden niet getoond.",
+            icon=":material/visibility_off:",
+        )
     return meta
+
+
+PUBLIEK_UITLEG = (
+    "aantallen van 1 tot en met 4 zijn weggelaten, net als cellen waarmee een weggelaten "
+    "aantal uit een totaal terug te rekenen is, en percentages en cijfers per 10.000 die op "
+    "een weggelaten aantal berusten."
+)
+
+
+def bronkeuze() -> None:
+    """Sidebar: live figures or a snapshot, and the publieksversie switch (both in the link)."""
+    try:
+        versies = [m["versie"] for m in data.snapshots()]
+    except OSError:
+        versies = []
+    gekozen = st.session_state.get(data.BRON_SLEUTEL) or st.query_params.get(data.BRON_SLEUTEL)
+    if gekozen and gekozen not in versies and gekozen != data.ACTUEEL:
+        versies.append(gekozen)  # a link to a missing snapshot gets a clear message
+    st.sidebar.selectbox(
+        "Cijfers", [data.ACTUEEL, *reversed(versies)], key=data.BRON_SLEUTEL,
+        bind="query-params",  # no format_func: the link carries the label, ?snapshot=2026-K3
+        help="Actueel: de warehouse zoals die nu is. Een snapshot: de cijfers zoals ze in dat "
+        "kwartaal zijn vastgelegd en gepresenteerd.",
+    )
+    st.sidebar.toggle(
+        "Publieksversie", key=data.PUBLIEK_SLEUTEL, bind="query-params",
+        help="Kleine aantallen (1 tot en met 4) en wat daaruit terug te rekenen is, weglaten.",
+    )
 
 
 def footer(meta: dict[str, str]) -> None:

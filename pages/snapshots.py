@@ -1,0 +1,63 @@
+"""Snapshots: the frozen quarters (the record of what was presented), making a new one, and
+what changed since: a snapshot against another or against today."""
+
+import streamlit as st
+
+from monitor import data, fmt, ui
+
+st.title("Snapshots")
+st.caption(
+    "Elk kwartaal worden de cijfers vastgelegd: zo kan altijd worden getoond wat er is "
+    "gepresenteerd, ook na latere correcties. Een snapshot wordt nooit overschreven; een nieuwe "
+    "versie krijgt een reden. Bekijk een snapshot via **Cijfers** in de zijbalk."
+)
+
+lijst = data.snapshot_tabel()
+if lijst.empty:
+    st.info("Er zijn nog geen snapshots.", icon=":material/info:")
+else:
+    st.dataframe(lijst, hide_index=True, key="snapshot_lijst")
+
+st.header("Snapshot maken")
+if data.bron()[0] != data.ACTUEEL or data.bron()[1]:
+    st.caption("Een snapshot wordt gemaakt van de actuele cijfers: kies in de zijbalk "
+               "**Actueel** en zet de publieksversie uit.")
+else:
+    kwartalen = data.kwartalen()
+    with st.form("snapshot_maken"):
+        kwartaal = st.selectbox("Kwartaal", list(reversed(kwartalen)), key="snapshot_kwartaal")
+        reden = st.text_input(
+            "Reden (verplicht voor een nieuwe versie van een kwartaal dat al is vastgelegd)",
+            key="snapshot_reden",
+        )
+        gemaakt = st.form_submit_button("Snapshot maken", icon=":material/lock:")
+    if gemaakt:
+        try:
+            with st.spinner("Cijfers vastleggen en rapportages maken…"):
+                folder = data.maak_snapshot(kwartaal, reden or None)
+        except Exception as fout:  # the snapshot's own refusal, shown to the data steward
+            st.error(f"Snapshot niet gemaakt: {fout}", icon=":material/error:")
+        else:
+            st.success(f"Snapshot {folder.name} gemaakt in {folder}.", icon=":material/check:")
+
+st.header("Wat is er veranderd?")
+keuzes = [data.ACTUEEL, *reversed(lijst["Versie"].tolist())] if not lijst.empty else []
+if len(keuzes) < 2:
+    st.caption("Vergelijken kan zodra er een snapshot is.")
+else:
+    links, rechts = st.columns(2)
+    oud = links.selectbox("Was (snapshot)", keuzes[1:], key="vergelijk_oud")
+    nieuw = rechts.selectbox(
+        "Is", [k for k in keuzes if k != oud], key="vergelijk_nieuw",
+    )
+    verschillen = data.vergelijking(oud, nieuw)
+    st.metric("Gewijzigde cijfers", fmt.getal(len(verschillen)))
+    if verschillen.empty:
+        st.caption("Geen verschillen: alle cijfers zijn gelijk gebleven.")
+    else:
+        st.dataframe(verschillen, hide_index=True, key="vergelijking")
+        ui.onder_grafiek(
+            verschillen, f"verschillen-{oud}-{nieuw}",
+            "Cijfers die na het vastleggen zijn veranderd (correcties en late registraties), "
+            "over de perioden die in beide staan.", "vergelijking",
+        )
