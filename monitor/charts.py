@@ -7,6 +7,7 @@ colour-blind-safe palettes), Dutch number formatting (`1.944`, `3,5`), periods a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,6 +26,16 @@ PALET_CATEGORIEEN = (
     "#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#AAAA00",
 )
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
+
+
+@dataclass(frozen=True, eq=False)
+class Grafiek:
+    """A chart with exactly the data it shows (its download) and its one-line definition."""
+
+    fig: go.Figure
+    tabel: pd.DataFrame
+    naam: str
+    definitie: str
 
 
 def gemeente_kleuren(gemeentecodes: Iterable[str]) -> dict[str, str]:

@@ -84,5 +84,10 @@ def definitie(naam: str) -> str:
     return DEFINITIES.get(naam, TELLING)
 
 
+def delta_kleur(indicator: str) -> str:
+    """Streamlit's delta colour for a change: by what is good for the region, not by sign."""
+    return {1: "normal", -1: "inverse"}.get(RICHTING.get(indicator, 0), "off")
+
+
 def indicator(naam: str) -> str:
     return INDICATOREN.get(naam, naam.replace("_", " ").capitalize())

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import data, fmt, labels
+from monitor import charts, data, fmt, labels
 
 DEMO_BANNER = (
     "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en test. "
@@ -83,12 +83,6 @@ def footer(meta: dict[str, str]) -> None:
     )
 
 
-def delta_kleur(indicator: str) -> str:
-    """Colour a change by what is good for the region, not by its sign."""
-    richting = labels.RICHTING.get(indicator, 0)
-    return {1: "normal", -1: "inverse"}.get(richting, "off")
-
-
 def kpi_tegel(kpi: data.Kpi, container=st) -> None:
     """One figure with its change against the previous quarter and against a year earlier,
     and a small trend line; the change is coloured by what is good for the region."""
@@ -100,7 +94,7 @@ def kpi_tegel(kpi: data.Kpi, container=st) -> None:
             labels.indicator(kpi.indicator),
             fmt.getal(kpi.waarde),
             delta=delta or None,
-            delta_color=delta_kleur(kpi.indicator),
+            delta_color=labels.delta_kleur(kpi.indicator),
             delta_description=f"t.o.v. {vorig}" if delta else None,
             help=labels.DEFINITIES.get(kpi.indicator),
             chart_data=list(kpi.reeks) or None,
@@ -142,6 +136,14 @@ def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> N
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", on_click="ignore",
     )
+
+
+def teken(grafiek_: charts.Grafiek | None, key: str) -> None:
+    """A prepared chart, or the calm empty message when the selection has none."""
+    if grafiek_ is None:
+        leeg()
+    else:
+        grafiek(grafiek_.fig, grafiek_.tabel, grafiek_.naam, grafiek_.definitie, key)
 
 
 def grafiek(fig: go.Figure, tabel: pd.DataFrame, naam: str, definitie: str, key: str) -> None:

@@ -18,13 +18,6 @@ if not bron.periodes:
     st.stop()
 
 
-def teken(grafiek: view.Grafiek | None, key: str) -> None:
-    if grafiek is None:
-        ui.leeg()
-    else:
-        ui.grafiek(grafiek.fig, grafiek.tabel, grafiek.naam, grafiek.definitie, key)
-
-
 st.title("Instroom")
 st.caption(sel.beschrijving)
 
@@ -45,17 +38,17 @@ if sel.perspectief == "verblijf":
 if keuze.regio:
     st.caption("Regio totaal: alle cliënten, ook die van buiten de regio of met onbekende "
                "herkomst.")
-teken(view.grafiek_aanmeldingen(bron, keuze, sel), "instroom_aanmeldingen")
+ui.teken(view.grafiek_aanmeldingen(bron, keuze, sel), "instroom_aanmeldingen")
 
 st.subheader("Instroom naar product" + (" en cluster" if sel.voorziening == "BW" else ""))
-teken(view.grafiek_product(bron, keuze, sel), "instroom_product")
+ui.teken(view.grafiek_product(bron, keuze, sel), "instroom_product")
 if sel.voorziening == "BW":
-    teken(view.grafiek_cluster(bron, keuze, sel), "instroom_cluster")
+    ui.teken(view.grafiek_cluster(bron, keuze, sel), "instroom_cluster")
 
 st.subheader("Instroom per gemeente")
-teken(view.grafiek_gemeenten(bron, sel, gemeenten), "instroom_gemeenten")
+ui.teken(view.grafiek_gemeenten(bron, sel, gemeenten), "instroom_gemeenten")
 
 st.subheader("Instroompercentage per jaar")
 st.caption("Alleen volledige jaren. Per 10.000 inwoners is hier niet van toepassing: het is "
            "een percentage.")
-teken(view.grafiek_percentage(bron, sel, gemeenten), "instroom_pct")
+ui.teken(view.grafiek_percentage(bron, sel, gemeenten), "instroom_pct")

@@ -19,13 +19,6 @@ if not bron.periodes:
     st.stop()
 
 
-def teken(grafiek: view.Grafiek | None, key: str) -> None:
-    if grafiek is None:
-        ui.leeg()
-    else:
-        ui.grafiek(grafiek.fig, grafiek.tabel, grafiek.naam, grafiek.definitie, key)
-
-
 st.title("Uitstroom")
 st.caption(sel.beschrijving)
 
@@ -40,20 +33,20 @@ st.subheader("Uitstroom naar bestemming")
 if keuze.regio:
     st.caption("Regio totaal: alle cliënten, ook die van buiten de regio of met onbekende "
                "herkomst.")
-teken(view.grafiek_bestemming(bron, keuze, sel), "uitstroom_bestemming")
+ui.teken(view.grafiek_bestemming(bron, keuze, sel), "uitstroom_bestemming")
 
 st.subheader("Verblijfsduur")
 st.caption("In dagen en in klassen: per 10.000 inwoners is hier niet van toepassing.")
 links, rechts = st.columns(2)
 with links:
-    teken(view.grafiek_mediaan(bron, sel, gemeenten), "uitstroom_mediaan")
+    ui.teken(view.grafiek_mediaan(bron, sel, gemeenten), "uitstroom_mediaan")
 with rechts:
-    teken(view.grafiek_verdeling(bron, keuze, sel), "uitstroom_verdeling")
+    ui.teken(view.grafiek_verdeling(bron, keuze, sel), "uitstroom_verdeling")
 
 st.subheader("Uitstroompercentage per jaar")
 st.caption("Alleen volledige jaren. Per 10.000 inwoners is hier niet van toepassing: het is "
            "een percentage.")
-teken(view.grafiek_percentage(bron, sel, gemeenten), "uitstroom_pct")
+ui.teken(view.grafiek_percentage(bron, sel, gemeenten), "uitstroom_pct")
 
 st.subheader("Uitstroom uit een plek in de eigen gemeente")
 st.caption(
@@ -65,4 +58,4 @@ st.caption(
     "naar herkomstgemeente, ook als het perspectief verblijf is gekozen; aantallen, dus niet "
     "per 10.000 inwoners."
 )
-teken(view.grafiek_eigen_gemeente(bron, sel, gemeenten), "uitstroom_eigen_gemeente")
+ui.teken(view.grafiek_eigen_gemeente(bron, sel, gemeenten), "uitstroom_eigen_gemeente")

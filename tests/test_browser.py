@@ -5,20 +5,11 @@ Marked `browser`; skipped when Chromium is not installed (`.ci/run` installs Deb
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from browserhulp import CHROMIUM, CHROMIUM_ARGS, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,42 +17,9 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(shipped_warehouse: Path) -> Iterator[str]:
-    yield from _serve(shipped_warehouse)
-
-
-def _serve(shipped_warehouse: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "FLEVOMONITOR_WAREHOUSE": str(shipped_warehouse)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # bounded wait for the health endpoint; a start-up, not a timing test
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    yield from serve(shipped_warehouse)
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +29,7 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=CHROMIUM_ARGS,
         )
         yield chromium
         chromium.close()
@@ -110,7 +67,7 @@ def test_a_shared_link_opens_the_same_quarter(server, page):
 @pytest.fixture
 def fresh_server(shipped_warehouse: Path) -> Iterator[str]:
     """A server nobody has visited yet: its first request decides how pages are routed."""
-    yield from _serve(shipped_warehouse)
+    yield from serve(shipped_warehouse)
 
 
 def test_a_direct_link_to_a_page_opens_inside_the_frame(fresh_server, page):

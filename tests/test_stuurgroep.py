@@ -3,14 +3,7 @@ kerncijfers, and the print layout in a real browser (one A4 landscape page per s
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,14 +12,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from browserhulp import CHROMIUM, CHROMIUM_ARGS, serve
 from monitor import streefwaarden, wat_viel_op
 from monitor.data import kwartaal_verschuiven
 from monitor.streefwaarden import GEEN, Streefwaarde, Streefwaarden
 from monitor.views import stuurgroep as view
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 # --- the judgement per indicator ----------------------------------------------------------------
 
@@ -357,39 +349,9 @@ def test_a_broken_config_stops_the_page_with_a_clear_message(app, tmp_path, monk
 # --- the print layout in a real browser --------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(shipped_warehouse: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "FLEVOMONITOR_WAREHOUSE": str(shipped_warehouse)}
-    env.pop(streefwaarden.ENV, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # bounded wait for the health endpoint; a start-up, not a timing test
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    yield from serve(shipped_warehouse, drop_env=(streefwaarden.ENV,))
 
 
 @pytest.mark.browser
@@ -400,8 +362,7 @@ def test_print_gives_one_a4_landscape_page_per_screen(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=CHROMIUM_ARGS,
         )
         try:
             # a wide screen: the charts are drawn wider than an A4 page

@@ -213,21 +213,6 @@ class Tegel:
     uitleg: str
 
 
-@dataclass(frozen=True, eq=False)
-class Grafiek:
-    """A chart with exactly the data it shows, for ui.grafiek."""
-
-    fig: go.Figure
-    tabel: pd.DataFrame
-    naam: str
-    definitie: str
-
-
-def delta_kleur(indicator: str) -> str:
-    """Colour a change by what is good for the region (labels.RICHTING), not by its sign."""
-    return {1: "normal", -1: "inverse"}.get(labels.RICHTING.get(indicator, 0), "off")
-
-
 def tegel_kwartaal(
     indicator: str, label: str, serie: pd.DataFrame, kwartaal: str, decimalen: int,
     uitleg: str, eenheid_tekst: str = "",
@@ -243,7 +228,7 @@ def tegel_kwartaal(
         label=label,
         waarde=fmt.getal(nu, decimalen),
         delta=f"{verschil} t.o.v. {vorig}" if verschil else None,
-        delta_kleur=delta_kleur(indicator),
+        delta_kleur=labels.delta_kleur(indicator),
         uitleg=uitleg,
     )
 
@@ -260,7 +245,7 @@ def tegel_jaarpercentage(indicator: str, frame: pd.DataFrame, k: Keuze, jaar: st
         label=f"{labels.indicator(indicator)} {jaar}",
         waarde=fmt.procent(nu),
         delta=f"{verschil} t.o.v. {vorig}" if verschil else None,
-        delta_kleur=delta_kleur(indicator),
+        delta_kleur=labels.delta_kleur(indicator),
         uitleg=f"{labels.DEFINITIES[indicator]} Het laatste volledige jaar van de gekozen "
         f"periode. {GEEN_PER_10000}",
     )
@@ -369,7 +354,7 @@ def tegels(bron: InstroomBron, k: Keuze, sel: Selectie) -> list[Tegel]:
     ]
 
 
-def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     """Stacked bars Nieuw/Verlenging with the instroom as a line over them."""
     inwoners = bron.inwoners if sel.per_10000 else None
     aanmeldingen = per_categorie(bron.aanmeldingen_type, k, AANMELDING_TYPES, bron.periodes,
@@ -397,7 +382,7 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek
     breed["Instroom"] = instroom.set_index("periode")["waarde"]
     tabel = breed.rename_axis("Periode").reset_index()
     tabel.columns.name = None
-    return Grafiek(
+    return charts.Grafiek(
         fig, tabel, bestandsnaam("aanmeldingen-en-instroom-per-kwartaal", sel.per_10000),
         f"{labels.DEFINITIES['aanmeldingen']} {labels.DEFINITIES['instroom']}",
     )
@@ -406,17 +391,19 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek
 def _grafiek_categorie(
     frame: pd.DataFrame, categorieen: Sequence[str], kop: str, titel: str, naam: str,
     definitie: str, per_10000: bool,
-) -> Grafiek | None:
+) -> charts.Grafiek | None:
     if frame.empty:
         return None
     fig = charts.staaf(
         frame, "periode", "categorie", charts.categorie_kleuren(categorieen), titel,
         eenheid(per_10000), decimalen=2 if per_10000 else 0,
     )
-    return Grafiek(fig, tabel_categorie(frame, kop), bestandsnaam(naam, per_10000), definitie)
+    return charts.Grafiek(
+        fig, tabel_categorie(frame, kop), bestandsnaam(naam, per_10000), definitie
+    )
 
 
-def grafiek_product(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+def grafiek_product(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     producten = PRODUCTEN[sel.voorziening]
     frame = per_categorie(bron.instroom_product, k, producten, bron.periodes,
                           bron.inwoners if sel.per_10000 else None)
@@ -426,7 +413,7 @@ def grafiek_product(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | No
     )
 
 
-def grafiek_cluster(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+def grafiek_cluster(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     if bron.instroom_cluster.empty:
         return None
     frame = per_categorie(bron.instroom_cluster, k, CLUSTERS, bron.periodes,
@@ -439,7 +426,7 @@ def grafiek_cluster(bron: InstroomBron, k: Keuze, sel: Selectie) -> Grafiek | No
 
 
 def grafiek_gemeenten(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                      ) -> Grafiek | None:
+                      ) -> charts.Grafiek | None:
     frame = per_gemeente(bron.instroom_gemeenten, gemeenten)
     if frame.empty:
         return None
@@ -449,7 +436,7 @@ def grafiek_gemeenten(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str,
         f"Instroom per {perspectief}" + (" per 10.000 inwoners" if sel.per_10000 else ""),
         eenheid(sel.per_10000), decimalen=2 if sel.per_10000 else 0,
     )
-    return Grafiek(
+    return charts.Grafiek(
         fig, tabel_per_gemeente(frame),
         bestandsnaam(f"instroom-per-{perspectief}", sel.per_10000),
         labels.DEFINITIES["instroom"] + f" Per {perspectief}"
@@ -458,7 +445,7 @@ def grafiek_gemeenten(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str,
 
 
 def grafiek_percentage(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                       ) -> Grafiek | None:
+                       ) -> charts.Grafiek | None:
     frame = per_gemeente(jaren_in_periode(bron.instroom_pct, sel.van, sel.tot), gemeenten)
     if frame.empty:
         return None
@@ -466,5 +453,5 @@ def grafiek_percentage(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str
         frame, charts.gemeente_kleuren(gemeenten), "Instroompercentage per jaar", "procent",
         decimalen=1, procent=True,
     )
-    return Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "instroompercentage-per-jaar",
+    return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "instroompercentage-per-jaar",
                    labels.DEFINITIES["instroom_pct"])

@@ -18,7 +18,6 @@ from monitor.views.instroom import (
     GEEN_PER_10000,
     GEMEENTE_KOLOM,
     PER_10000_LABEL,
-    Grafiek,
     Keuze,
     Tegel,
     als_kerncijfers,
@@ -213,7 +212,7 @@ def _met_eenheid(tegel: Tegel, eenheid_tekst: str) -> Tegel:
     return Tegel(tegel.label, waarde, tegel.delta, tegel.delta_kleur, tegel.uitleg)
 
 
-def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     frame = per_categorie(bron.bestemming, k, UITSTROOMBESTEMMINGEN, bron.periodes,
                           bron.inwoners if sel.per_10000 else None)
     if frame.empty:
@@ -223,7 +222,7 @@ def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek 
         f"Uitstroom per bestemming — {k.naam}", eenheid(sel.per_10000),
         decimalen=2 if sel.per_10000 else 0,
     )
-    return Grafiek(
+    return charts.Grafiek(
         fig, tabel_categorie(frame, "Bestemming"),
         bestandsnaam("uitstroom-per-bestemming", sel.per_10000),
         labels.DEFINITIES["uitstroom"] + " Naar uitstroombestemming.",
@@ -231,7 +230,7 @@ def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek 
 
 
 def grafiek_mediaan(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                    ) -> Grafiek | None:
+                    ) -> charts.Grafiek | None:
     binnen = bron.mediaan[bron.mediaan["periode"] >= sel.van]
     frame = per_gemeente(binnen, gemeenten)
     if frame.empty:
@@ -240,11 +239,11 @@ def grafiek_mediaan(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, 
         frame, charts.gemeente_kleuren(gemeenten), "Verblijfsduur (mediaan) per kwartaal",
         "dagen",
     )
-    return Grafiek(fig, tabel_per_gemeente(frame), "verblijfsduur-mediaan-per-kwartaal",
+    return charts.Grafiek(fig, tabel_per_gemeente(frame), "verblijfsduur-mediaan-per-kwartaal",
                    labels.DEFINITIES["verblijfsduur_mediaan_dagen"])
 
 
-def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek | None:
+def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     frame = verdeling(bron.verdeling)
     if frame["aantal"].sum() == 0:
         return None
@@ -256,11 +255,11 @@ def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> Grafiek |
     fig.update_layout(showlegend=False, hovermode="x")
     tabel = frame.rename(columns={"klasse": "Verblijfsduur", "aantal": "Aantal",
                                   "aandeel": "Aandeel (%)"})
-    return Grafiek(fig, tabel, "verblijfsduur-verdeling", DEFINITIE_VERDELING)
+    return charts.Grafiek(fig, tabel, "verblijfsduur-verdeling", DEFINITIE_VERDELING)
 
 
 def grafiek_percentage(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                       ) -> Grafiek | None:
+                       ) -> charts.Grafiek | None:
     frame = per_gemeente(jaren_in_periode(bron.uitstroom_pct, sel.van, sel.tot), gemeenten)
     if frame.empty:
         return None
@@ -268,12 +267,12 @@ def grafiek_percentage(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[st
         frame, charts.gemeente_kleuren(gemeenten), "Uitstroompercentage per jaar", "procent",
         decimalen=1, procent=True,
     )
-    return Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "uitstroompercentage-per-jaar",
+    return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "uitstroompercentage-per-jaar",
                    labels.DEFINITIES["uitstroom_pct"])
 
 
 def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                           ) -> Grafiek | None:
+                           ) -> charts.Grafiek | None:
     frame = eigen_gemeente(bron.eigen, bron.per_herkomst, gemeenten, sel.gemeenten)
     frame = frame.dropna(subset=["aandeel"])
     if frame.empty:
@@ -296,4 +295,4 @@ def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mappin
         "gemeente": "Herkomstgemeente", "uitstroom": "Uitstroom",
         "eigen": "Waarvan uit een plek in de eigen gemeente", "aandeel": "Aandeel (%)",
     }).drop(columns="gemeentecode")
-    return Grafiek(fig, tabel, "uitstroom-uit-eigen-gemeente", DEFINITIE_EIGEN)
+    return charts.Grafiek(fig, tabel, "uitstroom-uit-eigen-gemeente", DEFINITIE_EIGEN)
