@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from browserhulp import CHROMIUM, CHROMIUM_ARGS, serve
 from streamlit.testing.v1 import AppTest
 
-from browserhulp import CHROMIUM, CHROMIUM_ARGS, serve
 from monitor import streefwaarden, wat_viel_op
 from monitor.data import kwartaal_verschuiven
 from monitor.streefwaarden import GEEN, Streefwaarde, Streefwaarden
