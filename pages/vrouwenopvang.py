@@ -3,7 +3,7 @@
 import streamlit as st
 
 from etl.settings import PRODUCTEN
-from monitor import charts, data, filters, ui
+from monitor import charts, data, filters, labels, ui
 from monitor.views import vrouwenopvang as view
 
 VO = "VO"
@@ -58,8 +58,8 @@ tegels = [
 for kolom, item in zip(st.columns(len(tegels)), tegels, strict=True):
     with kolom.container(border=True):
         st.metric(item.label, item.waarde, delta=item.delta,
-                  delta_color=item.delta_kleur(ui.delta_kleur(item.indicator)), help=item.uitleg,
-                  chart_data=list(item.reeks) or None)
+                  delta_color=item.delta_kleur(labels.delta_kleur(item.indicator)),
+                  help=item.uitleg, chart_data=list(item.reeks) or None)
         st.caption(item.toelichting)
 
 # --- clients per product, and with and without children: per quarter and per year ----------

@@ -64,8 +64,8 @@ tegels = [
 for kolom, item in zip(st.columns(len(tegels)), tegels, strict=True):
     with kolom.container(border=True):
         st.metric(item.label, item.waarde, delta=item.delta,
-                  delta_color=item.delta_kleur(ui.delta_kleur(item.indicator)), help=item.uitleg,
-                  chart_data=list(item.reeks) or None)
+                  delta_color=item.delta_kleur(labels.delta_kleur(item.indicator)),
+                  help=item.uitleg, chart_data=list(item.reeks) or None)
         st.caption(item.toelichting)
 if capaciteit_dimensie != sel.dimensie:
     st.caption(f"Capaciteit is niet per product geregistreerd voor {sel.product}: vrije plekken "
