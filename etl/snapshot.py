@@ -79,8 +79,11 @@ def maak_snapshot(
     uit: Path = SNAPSHOTS_DIR,
     nieuwe_versie: bool = False,
     reden: str | None = None,
+    exports: tuple[str, ...] | None = None,
 ) -> Path:
-    """Freeze `kwartaal` from `warehouse` into `uit/<versie>/`; returns that folder."""
+    """Freeze `kwartaal` from `warehouse` into `uit/<versie>/`; returns that folder.
+
+    `exports` chooses among EXPORTS (default: all of them)."""
     reden = (reden or "").strip() or None
     meta, bronnen, tabel, referentie = _lees_warehouse(warehouse, kwartaal)
     label, vervangt = _volgende_versie(kwartaal, uit, nieuwe_versie, reden)
@@ -113,7 +116,7 @@ def maak_snapshot(
             "rijen": len(kerncijfers),
             "bronbestanden": bronnen,
         }
-        _schrijf_exports(kerncijfers, manifest, tijdelijk, publicatie.drempel)
+        _schrijf_exports(kerncijfers, manifest, tijdelijk, publicatie.drempel, exports)
         manifest["bestanden"] = {
             p.relative_to(tijdelijk).as_posix(): _sha256(p)
             for p in sorted(tijdelijk.rglob("*"))
@@ -136,11 +139,40 @@ def maak_snapshot(
     return doel
 
 
+# The exports a snapshot gets unless told otherwise; the charts, PDF and PPTX need Chromium.
+EXPORTS = ("xlsx", "grafieken", "pdf", "pptx")
+
+
 def _schrijf_exports(
-    kerncijfers: pd.DataFrame, manifest: dict, folder: Path, drempel: int
+    kerncijfers: pd.DataFrame,
+    manifest: dict,
+    folder: Path,
+    drempel: int,
+    exports: tuple[str, ...] | None = None,
 ) -> None:
-    """Every export of a snapshot, all from the same frame (more writers join here)."""
-    schrijf_xlsx(kerncijfers, manifest, folder, drempel)
+    """The exports of a snapshot, all from the same figures: the XLSX from the frame, the
+    others from the Parquet files already in `folder` through the dashboard's own queries
+    and views. The PDF and the PPTX show the charts, so they bring `grafieken/` along."""
+    gekozen = EXPORTS if exports is None else tuple(exports)
+    bekend = ("xlsx", "grafieken", "pdf", "pptx")
+    onbekend = sorted(set(gekozen) - set(bekend))
+    if onbekend:
+        raise ValueError(f"onbekende export {', '.join(onbekend)}; kies uit {', '.join(bekend)}")
+    if "xlsx" in gekozen:
+        schrijf_xlsx(kerncijfers, manifest, folder, drempel)
+    if not {"grafieken", "pdf", "pptx"} & set(gekozen):
+        return
+    # imported here: they import this module, and only these exports need plotly/kaleido
+    from etl.export_grafieken import lees_stuurgroep, schrijf_grafieken
+    from etl.export_pdf import schrijf_pdf
+    from etl.export_pptx import schrijf_pptx
+
+    stuurgroep = lees_stuurgroep(folder, manifest, drempel)
+    grafieken = schrijf_grafieken(stuurgroep, folder)
+    if "pdf" in gekozen:
+        schrijf_pdf(stuurgroep, grafieken, folder)
+    if "pptx" in gekozen:
+        schrijf_pptx(stuurgroep, grafieken, folder)
 
 
 def lees_snapshot(map: Path) -> tuple[dict, pd.DataFrame]:

@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import settings
-from monitor import labels
+from monitor import labels, perioden
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 ACTUEEL = "Actueel"
@@ -158,11 +158,7 @@ def meta() -> dict[str, str]:
 # --- periods ------------------------------------------------------------------------------
 
 
-def kwartaal_verschuiven(kwartaal: str, stappen: int) -> str:
-    """'2026-K3' moved by `stappen` quarters: -1 -> '2026-K2', -4 -> '2025-K3'."""
-    year, quarter = int(kwartaal[:4]), int(kwartaal[-1])
-    index = year * 4 + quarter - 1 + stappen
-    return f"{index // 4}-K{index % 4 + 1}"
+kwartaal_verschuiven = perioden.kwartaal_verschuiven  # the pages' one import for data
 
 
 # --- results handed to the pages ----------------------------------------------------------------

@@ -30,6 +30,13 @@ TRAJECTEN_HEADER = (
 TELLINGEN_HEADER = "bron;voorziening;indicator;periode;gemeente;dimensie;waarde;opmerking"
 
 
+@pytest.fixture(autouse=True)
+def alleen_xlsx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the XLSX export here: the charts, PDF and PPTX start Chromium and have their own
+    tests (tests/test_export_grafieken.py, test_export_pdf.py, test_export_pptx.py)."""
+    monkeypatch.setattr("etl.snapshot.EXPORTS", ("xlsx",))
+
+
 def traject(tid: str, voorziening: str, product: str, herkomst: str, verblijf: str,
             aanmelding: str, instroom: str) -> str:
     return (f"{tid};{voorziening};{product};;Nieuw;{herkomst};{verblijf};;{aanmelding};"

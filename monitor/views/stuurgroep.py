@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from monitor import charts, labels, wat_viel_op
-from monitor.data import kwartaal_verschuiven
+from monitor.perioden import kwartaal_verschuiven
 from monitor.streefwaarden import (
     GEEN,
     GUNSTIG,

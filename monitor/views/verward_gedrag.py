@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from monitor import charts, fmt, labels
-from monitor.data import kwartaal_verschuiven
+from monitor.perioden import kwartaal_verschuiven
 
 # Tiles and municipality lines look the same as on the Wachtlijsten page: re-exported.
 from monitor.views.wachtlijsten import Tegel as Tegel
