@@ -11,9 +11,12 @@ def _leave_legacy_multipage_mode() -> None:
     Relies on PagesManager.uses_pages_directory (streamlit 1.67, pinned).
     """
     try:
+        from streamlit import runtime
         from streamlit.runtime.pages_manager import PagesManager
         from streamlit.runtime.scriptrunner import get_script_run_ctx
     except ImportError:  # pragma: no cover - another streamlit layout
+        return
+    if not runtime.exists():  # imported by the ETL or a test, not by a running app
         return
     ctx = get_script_run_ctx()
     if not PagesManager.uses_pages_directory or ctx is None:
