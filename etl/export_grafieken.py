@@ -26,9 +26,9 @@ import duckdb
 import pandas as pd
 
 from etl import settings
-from etl.export_xlsx import Kolom, Thema, _gemeenten, _opzoek, naam
+from etl.export_xlsx import Kolom, Thema, _gemeenten, _opzoek, naam, publicatie_van
 from etl.snapshot import KERNCIJFERS, REFERENTIE, REFERENTIE_TABELLEN, SnapshotFout
-from etl.suppressie import onderdruk
+from etl.suppressie import Publicatie, onderdruk
 from monitor import fmt, labels, streefwaarden, wat_viel_op
 from monitor.views import stuurgroep as view
 
@@ -75,6 +75,12 @@ class Stuurgroep:
     # the chart tables with a NaN row where a point is hidden, by screen code
     tabellen: Mapping[str, pd.DataFrame]
     teken: str
+    teken_overig: str = "x"
+
+    def teken_voor(self, eenheid: str) -> str:
+        """A hidden region count is a small count (its cells add up to it); a hidden ratio,
+        index or day measure is hidden because it rests on one: never '<5'."""
+        return self.teken if eenheid == wat_viel_op.AANTAL else self.teken_overig
 
     @property
     def kwartaal(self) -> str:
@@ -93,6 +99,7 @@ class Stuurgroep:
 def lees_stuurgroep(folder: Path, manifest: dict, drempel: int) -> Stuurgroep:
     """The meeting view of the snapshot in `folder` (its Parquet files must be written)."""
     kwartaal = manifest["kwartaal"]
+    publicatie = publicatie_van(manifest, drempel)
     with _verbinding(folder, drempel) as con:
         meta = dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
         zichtbaar = con.execute("SELECT * FROM kerncijfers").df()
@@ -122,7 +129,7 @@ def lees_stuurgroep(folder: Path, manifest: dict, drempel: int) -> Stuurgroep:
     }
     return Stuurgroep(manifest=manifest, meta=meta, overzicht=overzicht, zichtbaar=zichtbaar,
                       onderdrukt=onderdrukt, tabellen=tabellen,
-                      teken=manifest.get("teken") or f"<{drempel}")
+                      teken=publicatie.teken, teken_overig=publicatie.teken_overig)
 
 
 _RUW = "ruw"
@@ -259,8 +266,8 @@ def onderdrukt(stuurgroep: Stuurgroep, sleutel: str, periode: str | None) -> boo
 def tegel_tekst(stuurgroep: Stuurgroep, tegel: view.Tegel) -> TegelTekst:
     """The tile's value (the suppression sign when hidden), its changes with their judgement
     and whether it is on track."""
-    waarde = (stuurgroep.teken if onderdrukt(stuurgroep, tegel.sleutel, tegel.periode)
-              else tegel.tekst)
+    waarde = (stuurgroep.teken_voor(tegel.eenheid)
+              if onderdrukt(stuurgroep, tegel.sleutel, tegel.periode) else tegel.tekst)
     regels = []
     for v in tegel.vergelijkingen:
         tekst = v.tekst(tegel.eenheid)
@@ -268,7 +275,8 @@ def tegel_tekst(stuurgroep: Stuurgroep, tegel: view.Tegel) -> TegelTekst:
             pijl = view.PIJLEN[(v.verschil > 0) - (v.verschil < 0)]
             regels.append(Regel(f"{pijl} {tekst}", v.periode, v.oordeel))
         elif onderdrukt(stuurgroep, tegel.sleutel, v.periode) and tegel.waarde is not None:
-            regels.append(Regel(stuurgroep.teken, v.periode, streefwaarden.NEUTRAAL))
+            regels.append(Regel(stuurgroep.teken_voor(tegel.eenheid), v.periode,
+                                streefwaarden.NEUTRAAL))
         else:
             regels.append(Regel(fmt.LEEG, v.periode, streefwaarden.NEUTRAAL))
     # the badge is markdown (':green-badge[op koers]'): its words only
@@ -317,7 +325,8 @@ def regio_tabel(stuurgroep: Stuurgroep, code: str) -> pd.DataFrame:
         rij = {reeks: naam_}
         for p in perioden:
             w = waarden.get(p)
-            rij[p] = (fmt.LEEG if p not in waarden else stuurgroep.teken if pd.isna(w)
+            rij[p] = (fmt.LEEG if p not in waarden else stuurgroep.teken_voor(g.eenheid)
+                      if pd.isna(w)
                       else wat_viel_op.waarde_tekst(w, g.eenheid))
         rijen.append(rij)
     return pd.DataFrame(rijen, columns=[reeks, *perioden])
@@ -374,7 +383,8 @@ def gemeente_tabel(stuurgroep: Stuurgroep, code: str) -> pd.DataFrame:
                 (k.voorziening, k.indicator, kwartaal, gemeentecode, perspectief, k.bron),
                 (None, False))
             eenheid = eenheden.get(f"{k.voorziening}.{k.indicator}", wat_viel_op.AANTAL)
-            rij[k.kop] = stuurgroep.teken if verborgen else wat_viel_op.waarde_tekst(
+            teken = Publicatie(0, stuurgroep.teken, stuurgroep.teken_overig)
+            rij[k.kop] = teken.teken_voor(verborgen) if verborgen else wat_viel_op.waarde_tekst(
                 None if waarde is None or pd.isna(waarde) else float(waarde), eenheid)
         rijen.append(rij)
     return pd.DataFrame(rijen)

@@ -122,7 +122,8 @@ def rapport_html(stuurgroep: Stuurgroep, grafieken: dict[str, Grafiek]) -> str:
         themas=themas,
         definities=definities(stuurgroep),
         bronnen=manifest.get("bronbestanden", []),
-        onderdrukking=onderdrukking_tekst(manifest.get("drempel", 5), stuurgroep.teken),
+        onderdrukking=onderdrukking_tekst(manifest.get("drempel", 5), stuurgroep.teken,
+                                          stuurgroep.teken_overig),
         teken=stuurgroep.teken,
         bronvermelding=meta.get("bronvermelding", ""),
     )

@@ -64,7 +64,7 @@ def schrijf_pptx(stuurgroep: Stuurgroep, grafieken: dict[str, Grafiek], folder: 
             gaten = ontbrekend(stuurgroep, inhoud.code)
             if gaten:
                 _tekst(dia, Inches(6), HOOGTE - Inches(0.45), BREEDTE - Inches(6) - MARGE,
-                       Inches(0.3), f"Niet getoond ({stuurgroep.teken}): {'; '.join(gaten)}", 10,
+                       Inches(0.3), f"Niet getoond: {'; '.join(gaten)}", 10,
                        kleur=ROOD, uitlijning=PP_ALIGN.RIGHT)
         else:
             _tekst(dia, MARGE, Inches(4.2), BREEDTE - 2 * MARGE, Inches(0.6),
@@ -91,7 +91,7 @@ def _titeldia(deck: Presentation, stuurgroep: Stuurgroep) -> None:
     if manifest.get("vervangt"):
         regels.append(f"Vervangt {manifest['vervangt']}: {manifest.get('reden') or ''}")
     regels.append("Regio-totalen; kleine aantallen onderdrukt als "
-                  f"{stuurgroep.teken}.")
+                  f"{stuurgroep.teken}, wat ze zou verraden als {stuurgroep.teken_overig}.")
     _tekst(dia, MARGE, Inches(4.2), BREEDTE - 2 * MARGE, Inches(1.2), regels, 16, kleur=GRIJS)
     if stuurgroep.demo:
         vak = dia.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGE, Inches(5.6), Inches(6.5),

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl import settings
-from etl.suppressie import lees_publicatie, onderdruk
+from etl.suppressie import Publicatie, lees_publicatie, onderdruk
 from monitor import labels
 from monitor.fmt import getal
 
@@ -149,7 +149,7 @@ def kolommen(thema: Thema, kerncijfers: pd.DataFrame, kwartaal: str) -> list[Kol
 def schrijf_xlsx(kerncijfers: pd.DataFrame, manifest: dict, pad: Path, drempel: int) -> Path:
     """Write `kwartaalcijfers-<kwartaal>.xlsx` into the folder `pad`; returns the file."""
     kwartaal = manifest["kwartaal"]
-    teken = manifest.get("teken") or lees_publicatie().teken
+    teken = publicatie_van(manifest, drempel)
     venster = kerncijfers[kerncijfers["periode"].isin(kwartalen(kwartaal))]
     zichtbaar = onderdruk(venster, drempel)
     cijfers = _opzoek(zichtbaar)
@@ -192,7 +192,7 @@ def _themablad(
     zichtbaar: pd.DataFrame,
     cijfers: dict,
     manifest: dict,
-    teken: str,
+    teken: Publicatie,
 ) -> None:
     kwartaal = manifest["kwartaal"]
     _kopregels(blad, _titel(thema.blad, manifest), manifest, thema.toelichting)
@@ -228,7 +228,7 @@ def _themablad(
 
 
 def _definities(
-    blad: Worksheet, indicatoren: list[str], manifest: dict, drempel: int, teken: str
+    blad: Worksheet, indicatoren: list[str], manifest: dict, drempel: int, teken: Publicatie
 ) -> None:
     _kopregels(
         blad, _titel(DEFINITIES_BLAD, manifest), manifest,
@@ -274,35 +274,48 @@ def _definities(
     _breedtes(blad, vast={3: _BREDE_KOLOM})
     rij += 2
     blad.cell(rij, 1, "Onderdrukking kleine aantallen").font = _VET
-    for zin in onderdrukking_tekst(drempel, teken):
+    for zin in onderdrukking_tekst(drempel, teken.teken, teken.teken_overig):
         rij += 1
         blad.cell(rij, 1, zin)
 
 
-def onderdrukking_tekst(drempel: int, teken: str) -> list[str]:
+def onderdrukking_tekst(drempel: int, teken: str, teken_overig: str = "x") -> list[str]:
     """The suppression rule in words (also for the report's colophon)."""
     return [
         f"Aantallen van 1 tot en met {drempel - 1} zijn weergegeven als {teken}, zodat geen "
         "cijfer tot een persoon te herleiden is; 0 wordt wel getoond.",
         "Waar een totaal één verborgen aantal zou verraden, is ook het kleinste andere aantal "
-        "van dat totaal verborgen (nooit het totaal zelf).",
+        f"van dat totaal verborgen (nooit het totaal zelf), weergegeven als {teken_overig}.",
         "Percentages, cijfers per 10.000 inwoners, wachttijden, verblijfsduren en de "
-        "bezettingsgraad die op een verborgen aantal berusten, zijn ook verborgen.",
+        "bezettingsgraad die op een verborgen aantal berusten, zijn ook verborgen "
+        f"({teken_overig}).",
     ]
 
 
 # --- cells ------------------------------------------------------------------------------------
 
 
-def _opzoek(zichtbaar: pd.DataFrame) -> dict[tuple, tuple[float, bool]]:
-    """(voorziening, indicator, periode, gemeentecode, perspectief, bron) -> (waarde, onderdrukt)
-    for the rows without dimension."""
+def publicatie_van(manifest: dict, drempel: int) -> Publicatie:
+    """The suppression signs a snapshot was made with (its manifest), else today's config."""
+    nu = lees_publicatie()
+    return Publicatie(drempel, manifest.get("teken") or nu.teken,
+                      manifest.get("teken_overig") or nu.teken_overig)
+
+
+def _opzoek(zichtbaar: pd.DataFrame) -> dict[tuple, tuple[float, str | None]]:
+    """(voorziening, indicator, periode, gemeentecode, perspectief, bron) -> (waarde, reden)
+    for the rows without dimension; reden is None for a shown figure."""
     rijen = zichtbaar[zichtbaar["dimensie"].isna()]
     sleutels = rijen[
         ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "bron"]
     ].itertuples(index=False, name=None)
     return dict(zip(
-        sleutels, zip(rijen["waarde"], rijen["onderdrukt"], strict=True), strict=True
+        sleutels,
+        zip(rijen["waarde"],
+            [reden if verborgen else None
+             for reden, verborgen in zip(rijen["reden"], rijen["onderdrukt"], strict=True)],
+            strict=True),
+        strict=True,
     ))
 
 
@@ -318,16 +331,18 @@ def _gemeenten(zichtbaar: pd.DataFrame, thema: Thema, kwartaal: str) -> list[tup
     return [(c, namen[c]) for c in [*gewoon, *speciaal] if c in namen]
 
 
-def _waarde(cell, cijfers: dict, kolom: Kolom, periode: str, code: str, teken: str) -> None:
+def _waarde(
+    cell, cijfers: dict, kolom: Kolom, periode: str, code: str, teken: Publicatie
+) -> None:
     perspectief = "regio" if code == settings.TOTAAL else kolom.perspectief
     gevonden = cijfers.get(
         (kolom.voorziening, kolom.indicator, periode, code, perspectief, kolom.bron)
     )
     if gevonden is None:
         return
-    waarde, onderdrukt = gevonden
-    if onderdrukt:
-        cell.value = teken
+    waarde, reden = gevonden
+    if reden:
+        cell.value = teken.teken_voor(reden)
         cell.alignment = _RECHTS
     elif not pd.isna(waarde):
         cell.value = float(waarde)

@@ -113,6 +113,7 @@ def maak_snapshot(
             "bevat_demo": bool(kerncijfers["demo"].any()),
             "drempel": publicatie.drempel,
             "teken": publicatie.teken,
+            "teken_overig": publicatie.teken_overig,
             "rijen": len(kerncijfers),
             "bronbestanden": bronnen,
         }

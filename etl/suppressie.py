@@ -9,8 +9,8 @@ Three steps over kerncijfers-shaped rows:
    one (voorziening, indicator, periode, perspectief, dimensie, bron) with their TOTAAL row;
    (b) the values of one dimension name (product=…, bestemming=…) with the row without
    dimension of the same key. A group with exactly one hidden cell also loses its smallest
-   other non-zero cell (its total only when every other cell is zero); repeated until stable,
-   since that second cell can leave another group with a single hidden cell.
+   other non-zero cell (never its total); repeated until stable, since that second cell can
+   leave another group with a single hidden cell.
 3. *afgeleid*: rates, percentages and day measures built on a hidden count are hidden.
 
 The threshold and the text shown instead live in config/publicatie.toml.
@@ -43,6 +43,11 @@ _PCT_BASIS = {"instroom_pct": "instroom", "uitstroom_pct": "uitstroom"}
 class Publicatie:
     drempel: int
     teken: str
+    teken_overig: str = "x"
+
+    def teken_voor(self, reden: str | None) -> str:
+        """The sign of a hidden cell: the small-count sign only where it is true."""
+        return self.teken if reden == PRIMAIR else self.teken_overig
 
 
 def lees_publicatie(pad: Path = PUBLICATIE_TOML) -> Publicatie:
@@ -52,7 +57,8 @@ def lees_publicatie(pad: Path = PUBLICATIE_TOML) -> Publicatie:
     drempel = config.get("drempel")
     if not isinstance(drempel, int) or isinstance(drempel, bool) or drempel < 1:
         raise ValueError(f"{pad}: 'drempel' moet een geheel getal van 1 of meer zijn")
-    return Publicatie(drempel=drempel, teken=str(config.get("teken", f"<{drempel}")))
+    return Publicatie(drempel=drempel, teken=str(config.get("teken", f"<{drempel}")),
+                      teken_overig=str(config.get("teken_overig", "x")))
 
 
 def is_ratio(indicator: pd.Series) -> np.ndarray:
@@ -181,20 +187,11 @@ def _secundair(
         hidden = verborgen[rij]
         per_groep = np.bincount(groep, weights=hidden, minlength=n_groepen)
         keuze = kandidaat & ~hidden & (per_groep[groep] == 1)
+        if not keuze.any():
+            return secundair
         # the rows are sorted by group and value: the first candidate is the smallest
         _, eerste = np.unique(groep[keuze], return_index=True)
         nieuw = rij[keuze][eerste]
-        # A group whose one hidden cell has no other non-zero cell beside it (the rest are
-        # zeros) would show the hidden value as its total: then the total goes too.
-        heeft_kandidaat = np.zeros(n_groepen, dtype=bool)
-        heeft_kandidaat[groep[keuze]] = True
-        verborgen_cellen = np.bincount(groep, weights=hidden & ~is_totaal, minlength=n_groepen)
-        onbeschermd = (per_groep == 1) & (verborgen_cellen == 1) & ~heeft_kandidaat
-        with np.errstate(invalid="ignore"):
-            totaal = is_totaal & ~hidden & onbeschermd[groep] & (waarde[rij] > 0)
-        nieuw = np.concatenate([nieuw, rij[totaal]])
-        if not len(nieuw):
-            return secundair
         verborgen[nieuw] = True
         secundair[nieuw] = True
 
