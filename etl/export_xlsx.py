@@ -285,7 +285,8 @@ def onderdrukking_tekst(drempel: int, teken: str, teken_overig: str = "x") -> li
         f"Aantallen van 1 tot en met {drempel - 1} zijn weergegeven als {teken}, zodat geen "
         "cijfer tot een persoon te herleiden is; 0 wordt wel getoond.",
         "Waar een totaal één verborgen aantal zou verraden, is ook het kleinste andere aantal "
-        f"van dat totaal verborgen (nooit het totaal zelf), weergegeven als {teken_overig}.",
+        "van dat totaal verborgen, en het totaal zelf als er naast het verborgen aantal alleen "
+        f"nullen staan; weergegeven als {teken_overig}.",
         "Percentages, cijfers per 10.000 inwoners, wachttijden, verblijfsduren en de "
         "bezettingsgraad die op een verborgen aantal berusten, zijn ook verborgen "
         f"({teken_overig}).",

@@ -9,8 +9,9 @@ Three steps over kerncijfers-shaped rows:
    one (voorziening, indicator, periode, perspectief, dimensie, bron) with their TOTAAL row;
    (b) the values of one dimension name (product=…, bestemming=…) with the row without
    dimension of the same key. A group with exactly one hidden cell also loses its smallest
-   other non-zero cell (never its total); repeated until stable, since that second cell can
-   leave another group with a single hidden cell.
+   other non-zero cell, and its total when every other cell is zero (the total would show
+   the hidden value); repeated until stable, since a second cell can leave another group with
+   a single hidden cell.
 3. *afgeleid*: rates, percentages and day measures built on a hidden count are hidden.
 
 The threshold and the text shown instead live in config/publicatie.toml.
@@ -187,11 +188,20 @@ def _secundair(
         hidden = verborgen[rij]
         per_groep = np.bincount(groep, weights=hidden, minlength=n_groepen)
         keuze = kandidaat & ~hidden & (per_groep[groep] == 1)
-        if not keuze.any():
-            return secundair
         # the rows are sorted by group and value: the first candidate is the smallest
         _, eerste = np.unique(groep[keuze], return_index=True)
         nieuw = rij[keuze][eerste]
+        # A group whose one hidden cell has no other non-zero cell beside it (the rest are
+        # zeros) would show the hidden value as its total: then the total goes too.
+        heeft_kandidaat = np.zeros(n_groepen, dtype=bool)
+        heeft_kandidaat[groep[keuze]] = True
+        verborgen_cellen = np.bincount(groep, weights=hidden & ~is_totaal, minlength=n_groepen)
+        onbeschermd = (per_groep == 1) & (verborgen_cellen == 1) & ~heeft_kandidaat
+        with np.errstate(invalid="ignore"):
+            totaal = is_totaal & ~hidden & onbeschermd[groep] & (waarde[rij] > 0)
+        nieuw = np.concatenate([nieuw, rij[totaal]])
+        if not len(nieuw):
+            return secundair
         verborgen[nieuw] = True
         secundair[nieuw] = True
 

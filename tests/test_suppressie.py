@@ -139,9 +139,9 @@ def test_a_secondary_suppression_can_start_a_chain():
     }
 
 
-def test_the_total_is_never_the_second_cell():
+def test_the_total_is_the_second_cell_only_when_nothing_else_can_be():
     # a published total that is smaller than the other cell (municipalities partly given):
-    # the total is never picked, Lelystad is
+    # the total is not picked while another cell can be: Lelystad is
     data = frame(
         rij("meldingen", ALMERE, 2, voorziening="E33", bron="Politie", perspectief="regio"),
         rij("meldingen", LELYSTAD, 9, voorziening="E33", bron="Politie", perspectief="regio"),
@@ -149,11 +149,13 @@ def test_the_total_is_never_the_second_cell():
     )
     assert verborgen(onderdruk(data, 5)) == {("meldingen", ALMERE, None),
                                              ("meldingen", LELYSTAD, None)}
-    # when only zeros are left besides the total, nothing else is hidden
+    # when only zeros are left besides the total, the total is the only cover left: it goes
+    # (a complete group's total would equal the hidden 3 and be hidden as a small count anyway)
     only_zeros = frame(
         rij("instroom", ALMERE, 3), rij("instroom", LELYSTAD, 0), rij("instroom", "TOTAAL", 7),
     )
-    assert verborgen(onderdruk(only_zeros, 5)) == {("instroom", ALMERE, None)}
+    assert verborgen(onderdruk(only_zeros, 5)) == {("instroom", ALMERE, None),
+                                                   ("instroom", "TOTAAL", None)}
 
 
 def test_two_hidden_cells_need_no_third():
@@ -294,3 +296,26 @@ def test_the_shipped_warehouse_is_suppressed_quickly_and_reproducibly(shipped_wa
     rows = pd.MultiIndex.from_frame(first[KEY].fillna({"dimensie": ""}))
     assert first.loc[rows.isin(index), "onderdrukt"].all()
     assert rows.isin(index).sum() > 0
+
+
+def test_a_region_total_of_one_municipality_does_not_betray_its_hidden_cell():
+    # Lelystad: BW midden 2 (small) + BW hoog 7 = 9, so the 7 is hidden to protect the 2.
+    # Only Lelystad has BW hoog: the region's BW hoog total is that same 7 and would give it
+    # away (and 9 - 7 the 2): it is hidden as well, and so is the next cell of the region's
+    # product split, or 30 - 23 would tell it again.
+    data = frame(
+        rij("instroom", LELYSTAD, 9), rij("instroom", ALMERE, 21), rij("instroom", "TOTAAL", 30),
+        rij("instroom", LELYSTAD, 2, "product=BW midden"),
+        rij("instroom", LELYSTAD, 7, "product=BW hoog"),
+        rij("instroom", ALMERE, 21, "product=BW midden"),
+        rij("instroom", ALMERE, 0, "product=BW hoog"),
+        rij("instroom", "TOTAAL", 23, "product=BW midden"),
+        rij("instroom", "TOTAAL", 7, "product=BW hoog"),
+    )
+    result = uitkomst(onderdruk(data, 5))
+    assert result[("instroom", LELYSTAD, "product=BW midden")] == "primair"
+    assert result[("instroom", LELYSTAD, "product=BW hoog")] == "secundair"
+    assert result[("instroom", "TOTAAL", "product=BW hoog")] == "secundair"
+    assert result[("instroom", "TOTAAL", "product=BW midden")] == "secundair"
+    # nothing left from which a hidden cell can be computed: every total with one hidden
+    # cell has a second one hidden beside it
