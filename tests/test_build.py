@@ -181,3 +181,15 @@ def test_status_lists_every_loaded_file(raw: Path, tmp_path: Path, capsys):
         assert peildatum in fields
         assert str(rijen) in fields
         assert sha256(path)[:16] in fields
+
+
+def test_kerncijfers_has_exactly_the_contract_columns(shipped_warehouse: Path):
+    """The view is a public interface (data contract, section 3): its columns, in order."""
+    with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
+        columns = con.execute("DESCRIBE kerncijfers").fetchall()
+    assert [(name, kind) for name, kind, *_ in columns] == [
+        ("voorziening", "VARCHAR"), ("indicator", "VARCHAR"), ("periode", "VARCHAR"),
+        ("periode_type", "VARCHAR"), ("gemeentecode", "VARCHAR"), ("gemeente", "VARCHAR"),
+        ("perspectief", "VARCHAR"), ("dimensie", "VARCHAR"), ("waarde", "DOUBLE"),
+        ("bron", "VARCHAR"), ("demo", "BOOLEAN"),
+    ]
