@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
+import paginahulp
 import pandas as pd
 import pytest
+from paginahulp import dashboard, gemeenten, reeks, tabel
 from streamlit.testing.v1 import AppTest
 
 from monitor import fmt
@@ -18,43 +19,11 @@ PAGE = "pages/instroom.py"
 
 @pytest.fixture
 def app(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(shipped_warehouse))
-    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    return dashboard(shipped_warehouse, monkeypatch)
 
 
 def open_page(at: AppTest) -> AppTest:
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def kc(warehouse: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, params or []).df()
-
-
-def reeks(warehouse: Path, voorziening: str, indicator: str, gemeente: str, perspectief: str,
-          dimensie: str | None = None, periode_type: str = "kwartaal") -> dict[str, float]:
-    """periode -> waarde of one kerncijfers row series."""
-    frame = kc(warehouse,
-               "SELECT periode, waarde FROM kerncijfers WHERE voorziening = ? AND indicator = ? "
-               "AND gemeentecode = ? AND perspectief = ? AND dimensie IS NOT DISTINCT FROM ? "
-               "AND periode_type = ? AND bron = 'trajecten'",
-               [voorziening, indicator, gemeente, perspectief, dimensie, periode_type])
-    return dict(zip(frame["periode"], frame["waarde"], strict=True))
-
-
-def gemeenten(warehouse: Path) -> dict[str, str]:
-    frame = kc(warehouse, "SELECT gemeentecode, gemeente FROM ref_gemeenten ORDER BY volgorde")
-    return dict(zip(frame["gemeentecode"], frame["gemeente"], strict=True))
-
-
-def tabel(at: AppTest, kolommen: list[str]) -> pd.DataFrame:
-    """The chart table with exactly these column headers (one per chart on the page)."""
-    gevonden = [d.value for d in at.dataframe if list(d.value.columns) == kolommen]
-    assert len(gevonden) == 1, [list(d.value.columns) for d in at.dataframe]
-    return gevonden[0]
+    return paginahulp.open_page(at, PAGE)
 
 
 def url_filters(perspectief: str, maat: str, voorziening: str) -> dict[str, str]:

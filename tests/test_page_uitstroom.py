@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import paginahulp
 import pandas as pd
 import pytest
+from paginahulp import dashboard, gemeenten, kc, reeks, tabel
 from streamlit.testing.v1 import AppTest
 
 from etl.settings import UITSTROOMBESTEMMINGEN
@@ -28,41 +30,11 @@ KLASSEN = ["< 3 maanden", "3-6 maanden", "6-12 maanden", "1-2 jaar", "2-3 jaar",
 
 @pytest.fixture
 def app(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(shipped_warehouse))
-    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    return dashboard(shipped_warehouse, monkeypatch)
 
 
 def open_page(at: AppTest) -> AppTest:
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
-
-
-def kc(warehouse: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, params or []).df()
-
-
-def reeks(warehouse: Path, voorziening: str, indicator: str, gemeente: str, perspectief: str,
-          dimensie: str | None = None, periode_type: str = "kwartaal") -> dict[str, float]:
-    frame = kc(warehouse,
-               "SELECT periode, waarde FROM kerncijfers WHERE voorziening = ? AND indicator = ? "
-               "AND gemeentecode = ? AND perspectief = ? AND dimensie IS NOT DISTINCT FROM ? "
-               "AND periode_type = ? AND bron = 'trajecten'",
-               [voorziening, indicator, gemeente, perspectief, dimensie, periode_type])
-    return dict(zip(frame["periode"], frame["waarde"], strict=True))
-
-
-def gemeenten(warehouse: Path) -> dict[str, str]:
-    frame = kc(warehouse, "SELECT gemeentecode, gemeente FROM ref_gemeenten ORDER BY volgorde")
-    return dict(zip(frame["gemeentecode"], frame["gemeente"], strict=True))
-
-
-def tabel(at: AppTest, kolommen: list[str]) -> pd.DataFrame:
-    gevonden = [d.value for d in at.dataframe if list(d.value.columns) == kolommen]
-    assert len(gevonden) == 1, [list(d.value.columns) for d in at.dataframe]
-    return gevonden[0]
+    return paginahulp.open_page(at, PAGE)
 
 
 def kolom(frame: pd.DataFrame, naam: str = "Waarde", sleutel: str = "Periode") -> dict:

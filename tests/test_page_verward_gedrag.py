@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from paginahulp import dashboard, open_page_met, rijen
 from streamlit.testing.v1 import AppTest
 
 from monitor import charts, fmt
@@ -48,11 +49,6 @@ def figuur(at: AppTest, key: str) -> dict:
     return json.loads(matches[0].proto.spec)
 
 
-def rijen(frame: pd.DataFrame, *kolommen: str) -> set[tuple]:
-    return {tuple(round(v, 2) if isinstance(v, float) else v for v in rij)
-            for rij in frame[list(kolommen)].itertuples(index=False)}
-
-
 def verwacht(frame: pd.DataFrame, eenheid: str, periode: str = "Periode") -> set[tuple]:
     return rijen(frame.rename(columns={"periode": periode, "gemeente": "Gemeente",
                                        "waarde": eenheid}), periode, "Gemeente", eenheid)
@@ -74,17 +70,13 @@ def kwartaalreeks_jaren(warehouse: Path, voorziening: str) -> set[str]:
 
 @pytest.fixture
 def app(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(shipped_warehouse))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = dashboard(shipped_warehouse, monkeypatch)
     at.run()
     return at
 
 
 def open_page(at: AppTest, **query: str) -> AppTest:
-    at.query_params.update(query)
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_page_met(at, PAGE, **query)
 
 
 REGIO = "(gemeentecode = 'TOTAAL' OR gemeentecode LIKE 'GM%')"

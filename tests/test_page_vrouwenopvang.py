@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from paginahulp import dashboard, open_page_met, rijen
 from streamlit.testing.v1 import AppTest
 
 from monitor import fmt
@@ -53,11 +54,6 @@ def tabel(at: AppTest, naam: str) -> pd.DataFrame:
     return matches[0]
 
 
-def rijen(frame: pd.DataFrame, *kolommen: str) -> set[tuple]:
-    return {tuple(round(v, 2) if isinstance(v, float) else v for v in rij)
-            for rij in frame[list(kolommen)].itertuples(index=False)}
-
-
 def categorieen(frame: pd.DataFrame, periode: str, eenheid: str) -> set[tuple]:
     """kerncijfers rows with a dimension as (periode, value label, waarde)."""
     waarde = frame["dimensie"].str.split("=").str[1].map(lambda c: view.MET_KINDEREN.get(c, c))
@@ -73,17 +69,13 @@ def metric(at: AppTest, label: str):
 
 @pytest.fixture
 def app(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(shipped_warehouse))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = dashboard(shipped_warehouse, monkeypatch)
     at.run()
     return at
 
 
 def open_page(at: AppTest, **query: str) -> AppTest:
-    at.query_params.update(query)
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_page_met(at, PAGE, **query)
 
 
 # --- the page -------------------------------------------------------------------------------

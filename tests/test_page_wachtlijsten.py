@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from paginahulp import dashboard, open_page_met, rijen
 from streamlit.testing.v1 import AppTest
 
 from monitor import fmt
@@ -59,11 +60,6 @@ def heeft_tabel(at: AppTest, naam: str) -> bool:
     return any(TABELLEN[naam] in d.value.columns for d in at.dataframe)
 
 
-def rijen(frame: pd.DataFrame, *kolommen: str) -> set[tuple]:
-    return {tuple(round(v, 2) if isinstance(v, float) else v for v in rij)
-            for rij in frame[list(kolommen)].itertuples(index=False)}
-
-
 def metric(at: AppTest, begin: str):
     matches = [m for m in at.metric if m.label.startswith(begin)]
     assert len(matches) == 1, begin
@@ -72,18 +68,13 @@ def metric(at: AppTest, begin: str):
 
 @pytest.fixture
 def app(shipped_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(shipped_warehouse))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at = dashboard(shipped_warehouse, monkeypatch)
     at.run()
     return at
 
 
 def open_page(at: AppTest, **query: str) -> AppTest:
-    # a copied link opens the page itself with its query string
-    at.query_params.update(query)
-    at.switch_page(PAGE).run()
-    assert not at.exception
-    return at
+    return open_page_met(at, PAGE, **query)
 
 
 # --- the page -------------------------------------------------------------------------------
