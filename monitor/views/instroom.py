@@ -444,14 +444,21 @@ def grafiek_gemeenten(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str,
     )
 
 
-def grafiek_percentage(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                       ) -> charts.Grafiek | None:
-    frame = per_gemeente(jaren_in_periode(bron.instroom_pct, sel.van, sel.tot), gemeenten)
+def grafiek_jaarpercentage(reeks: pd.DataFrame, indicator: str, sel: Selectie,
+                           gemeenten: Mapping[str, str]) -> charts.Grafiek | None:
+    """The yearly instroom_pct or uitstroom_pct per municipality over the selected years."""
+    frame = per_gemeente(jaren_in_periode(reeks, sel.van, sel.tot), gemeenten)
     if frame.empty:
         return None
+    titel = labels.indicator(indicator)
     fig = charts.lijn_per_gemeente(
-        frame, charts.gemeente_kleuren(gemeenten), "Instroompercentage per jaar", "procent",
+        frame, charts.gemeente_kleuren(gemeenten), f"{titel} per jaar", "procent",
         decimalen=1, procent=True,
     )
-    return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "instroompercentage-per-jaar",
-                   labels.DEFINITIES["instroom_pct"])
+    return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"),
+                          f"{titel.lower()}-per-jaar", labels.DEFINITIES[indicator])
+
+
+def grafiek_percentage(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                       ) -> charts.Grafiek | None:
+    return grafiek_jaarpercentage(bron.instroom_pct, "instroom_pct", sel, gemeenten)

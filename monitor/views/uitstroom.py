@@ -23,7 +23,7 @@ from monitor.views.instroom import (
     als_kerncijfers,
     bestandsnaam,
     eenheid,
-    jaren_in_periode,
+    grafiek_jaarpercentage,
     laatste_volledige_jaar,
     per_categorie,
     per_gemeente,
@@ -260,15 +260,7 @@ def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Gr
 
 def grafiek_percentage(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
                        ) -> charts.Grafiek | None:
-    frame = per_gemeente(jaren_in_periode(bron.uitstroom_pct, sel.van, sel.tot), gemeenten)
-    if frame.empty:
-        return None
-    fig = charts.lijn_per_gemeente(
-        frame, charts.gemeente_kleuren(gemeenten), "Uitstroompercentage per jaar", "procent",
-        decimalen=1, procent=True,
-    )
-    return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"), "uitstroompercentage-per-jaar",
-                   labels.DEFINITIES["uitstroom_pct"])
+    return grafiek_jaarpercentage(bron.uitstroom_pct, "uitstroom_pct", sel, gemeenten)
 
 
 def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
