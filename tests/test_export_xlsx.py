@@ -12,6 +12,12 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
+from warehousehulp import (
+    TELLINGEN_HEADER,
+    TRAJECTEN_HEADER,
+    alleen_xlsx,  # noqa: F401 (a fixture, used below)
+    write,
+)
 
 from etl import settings
 from etl.build import build
@@ -22,19 +28,10 @@ from etl.suppressie import onderdruk
 ALMERE, DRONTEN, NOP, LELYSTAD = "GM0034", "GM0303", "GM0171", "GM0995"
 KWARTAAL = "2019-K3"
 
-TRAJECTEN_HEADER = (
-    "traject_id;voorziening;product;cluster;aanmelding_type;herkomstgemeente;"
-    "verblijfsgemeente;locatie;datum_aanmelding;datum_instroom;datum_afgemeld;"
-    "datum_uitstroom;uitstroombestemming"
-)
-TELLINGEN_HEADER = "bron;voorziening;indicator;periode;gemeente;dimensie;waarde;opmerking"
 
 
-@pytest.fixture(autouse=True)
-def alleen_xlsx(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the XLSX export here: the charts, PDF and PPTX start Chromium and have their own
-    tests (tests/test_export_grafieken.py, test_export_pdf.py, test_export_pptx.py)."""
-    monkeypatch.setattr("etl.snapshot.EXPORTS", ("xlsx",))
+# only the XLSX export here: the other exports start Chromium and have their own tests
+pytestmark = pytest.mark.usefixtures("alleen_xlsx")
 
 
 def traject(tid: str, voorziening: str, product: str, herkomst: str, verblijf: str,
@@ -71,11 +68,6 @@ CAPACITEIT = [
 ]
 
 
-def write(path: Path, header: str, rows: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-
-
 def make_snapshot(root: Path, demo: bool) -> Path:
     raw = root / "raw"
     trajecten = "trajecten_demo_2019-10-15.csv" if demo else "trajecten_zorg_2019-10-15.csv"
@@ -83,7 +75,9 @@ def make_snapshot(root: Path, demo: bool) -> Path:
     write(raw / "tellingen" / "tellingen_politie_2019-10-15.csv", TELLINGEN_HEADER, TELLINGEN)
     write(raw / "capaciteit" / "capaciteit_zorg_2019-10-01.csv", CAPACITEIT[0], CAPACITEIT[1:])
     build(raw, root / "warehouse.duckdb", settings.REFERENCE_DIR)
-    return maak_snapshot(KWARTAAL, root / "warehouse.duckdb", root / "snapshots")
+    # explicit: a module fixture is made before the function-scoped alleen_xlsx applies
+    return maak_snapshot(KWARTAAL, root / "warehouse.duckdb", root / "snapshots",
+                         exports=("xlsx",))
 
 
 @pytest.fixture(scope="module")
