@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from warehousehulp import TELLINGEN_HEADER, TRAJECTEN_HEADER, write
 
 from etl import settings
 from etl.build import build
@@ -40,12 +41,6 @@ def browser(test):
 
 KWARTAAL = "2019-K3"
 ALMERE, LELYSTAD = "GM0034", "GM0995"
-TRAJECTEN_HEADER = (
-    "traject_id;voorziening;product;cluster;aanmelding_type;herkomstgemeente;"
-    "verblijfsgemeente;locatie;datum_aanmelding;datum_instroom;datum_afgemeld;"
-    "datum_uitstroom;uitstroombestemming"
-)
-TELLINGEN_HEADER = "bron;voorziening;indicator;periode;gemeente;dimensie;waarde;opmerking"
 
 
 def traject(tid: str, vz: str, product: str, herkomst: str, verblijf: str, instroom: str,
@@ -95,11 +90,6 @@ CAPACITEIT = [
 ALLE = ("xlsx", "grafieken", "pdf", "pptx")  # explicit: other tests may narrow the default
 CHARTS = {"bw-instroom-uitstroom", "mo-instroom-uitstroom", "vo-instroom-uitstroom",
           "e33-meldingen-per-jaar", "spreidingsindex", "wachtlijsten"}
-
-
-def write(path: Path, header: str, rows: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
 
 def warehouse(root: Path, demo: bool) -> Path:

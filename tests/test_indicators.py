@@ -17,10 +17,9 @@ Quarter ends used below: 2019-K1 E = 2019-03-31, 2019-K2 E = 2019-06-30.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
+from warehousehulp import TELLINGEN_HEADER, TRAJECTEN_HEADER, write
 
 from etl import settings
 from etl.build import build
@@ -30,11 +29,6 @@ ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD = (
 )
 REGION = (ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD)
 
-TRAJECTEN_HEADER = (
-    "traject_id;voorziening;product;cluster;aanmelding_type;herkomstgemeente;"
-    "verblijfsgemeente;locatie;datum_aanmelding;datum_instroom;datum_afgemeld;"
-    "datum_uitstroom;uitstroombestemming"
-)
 
 
 def traject(tid, voorziening, product, soort, herkomst, verblijf, aanmelding,
@@ -118,7 +112,6 @@ CAPACITEIT = [
     "BW;Zorg B;A-huis;Almere;;;8;2018-01-01;",
 ]
 
-TELLINGEN_HEADER = "bron;voorziening;indicator;periode;gemeente;dimensie;waarde;opmerking"
 
 TELLINGEN = {
     "tellingen_demo_2020-01-31.csv": [
@@ -168,11 +161,6 @@ TELLINGEN = {
         "Politie;E33;meldingen;2026;Urk;;100;",  # a year beyond inwoners.csv (up to 2025)
     ],
 }
-
-
-def write(path: Path, header: str, rows: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

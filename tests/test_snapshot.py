@@ -17,6 +17,12 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from warehousehulp import (
+    TELLINGEN_HEADER,
+    TRAJECTEN_HEADER,
+    alleen_xlsx,  # noqa: F401 (a fixture, used below)
+    write,
+)
 
 from etl import settings
 from etl.__main__ import main
@@ -31,19 +37,8 @@ from etl.snapshot import (
     vergelijk,
 )
 
-TRAJECTEN_HEADER = (
-    "traject_id;voorziening;product;cluster;aanmelding_type;herkomstgemeente;"
-    "verblijfsgemeente;locatie;datum_aanmelding;datum_instroom;datum_afgemeld;"
-    "datum_uitstroom;uitstroombestemming"
-)
-TELLINGEN_HEADER = "bron;voorziening;indicator;periode;gemeente;dimensie;waarde;opmerking"
-
-
-@pytest.fixture(autouse=True)
-def alleen_xlsx(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the XLSX export here: the charts, PDF and PPTX start Chromium and have their own
-    tests (tests/test_export_grafieken.py, test_export_pdf.py, test_export_pptx.py)."""
-    monkeypatch.setattr("etl.snapshot.EXPORTS", ("xlsx",))
+# only the XLSX export here: the other exports start Chromium and have their own tests
+pytestmark = pytest.mark.usefixtures("alleen_xlsx")
 
 
 def bw(tid: str, herkomst: str, aanmelding: str, instroom: str) -> str:
@@ -70,11 +65,6 @@ CAPACITEIT = [
     "BW;Zorg A;L1;Lelystad;;;10;2019-01-01;",
     "BW;Zorg B;A1;Almere;;;8;2019-01-01;",
 ]
-
-
-def write(path: Path, header: str, rows: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
 
 
 def write_raw(raw: Path) -> None:

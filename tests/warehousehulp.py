@@ -1,0 +1,31 @@
+"""Shared by the tests that build small hand-made warehouses: the supplier-file headers,
+writing a file, and (for snapshot tests) narrowing the exports to the XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TRAJECTEN_HEADER = (
+    "traject_id;voorziening;product;cluster;aanmelding_type;herkomstgemeente;"
+    "verblijfsgemeente;locatie;datum_aanmelding;datum_instroom;datum_afgemeld;"
+    "datum_uitstroom;uitstroombestemming"
+)
+TELLINGEN_HEADER = "bron;voorziening;indicator;periode;gemeente;dimensie;waarde;opmerking"
+CAPACITEIT_HEADER = (
+    "voorziening;aanbieder;locatie;gemeente;product;cluster;plekken;geldig_vanaf;geldig_tot"
+)
+
+
+def write(path: Path, header: str, rows: list[str]) -> None:
+    """A supplier CSV (`;`, UTF-8) with this header and rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def alleen_xlsx(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the XLSX export: the charts, PDF and PPTX start Chromium and have their own
+    tests (tests/test_export_grafieken.py, test_export_pdf.py, test_export_pptx.py)."""
+    monkeypatch.setattr("etl.snapshot.EXPORTS", ("xlsx",))
