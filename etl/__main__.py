@@ -12,9 +12,7 @@ from etl import settings
 from etl.build import build, needs_build
 from etl.problems import BuildFailed, FileRefused
 from etl.reference import load_region
-from etl.snapshot import SNAPSHOTS_DIR, SnapshotFout, maak_snapshot
 from etl.validate import kind_of, validate_file
-from monitor.fmt import getal
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     p_snapshot.add_argument("kwartaal", help="het kwartaal, bijvoorbeeld 2026-K3")
     p_snapshot.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
-    p_snapshot.add_argument("--uit", type=Path, default=SNAPSHOTS_DIR)
+    p_snapshot.add_argument("--uit", type=Path, default=settings.SNAPSHOTS_DIR)
     p_snapshot.add_argument(
         "--nieuwe-versie", action="store_true",
         help="maak een nieuwe versie naast een bestaande snapshot (vraagt --reden)",
@@ -73,7 +71,7 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(
         f"Warehouse gebouwd: {result.warehouse} (versie {result.versie}, "
-        f"{len(result.files)} bestanden, {getal(result.kerncijfers_rows)} kerncijfers, "
+        f"{len(result.files)} bestanden, {_aantal(result.kerncijfers_rows)} kerncijfers, "
         f"{result.correcties} correcties)"
     )
     return 0
@@ -98,6 +96,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
+    # The publication layer sits above the ETL; this command only dispatches to it.
+    from publicatie.snapshot import SnapshotFout, maak_snapshot
+
     try:
         folder = maak_snapshot(
             args.kwartaal, args.warehouse, args.uit, args.nieuwe_versie, args.reden
@@ -130,7 +131,7 @@ def _status(warehouse: Path) -> int:
     )
     print(f"  gebouwd op {meta['gebouwd_op']}, regio {meta['regio']}, "
           f"demodata: {meta['bevat_demo']}")
-    print(f"  {getal(rows)} kerncijfers, {corrections} correcties op tellingen")
+    print(f"  {_aantal(rows)} kerncijfers, {corrections} correcties op tellingen")
     print()
     header = f"{'bestand':<52} {'peildatum':<10} {'rijen':>6}  {'geladen op':<25} sha256"
     print(header)
@@ -143,3 +144,8 @@ def _status(warehouse: Path) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _aantal(n: int) -> str:
+    """A count with the Dutch thousands separator for the terminal (219.168)."""
+    return format(n, "_").replace("_", ".")

@@ -57,7 +57,7 @@ class _Bron:
 def _publiek_maken(con: duckdb.DuckDBPyConnection, bron_kerncijfers: str) -> None:
     """Replace kerncijfers by its suppressed twin and hide the trajecten counts, so every page
     of the publieksversie shows only what may be published."""
-    from etl.suppressie import lees_publicatie, onderdruk
+    from publicatie.suppressie import lees_publicatie, onderdruk
 
     frame = con.execute(f"SELECT * FROM {bron_kerncijfers}").df()
     publiek = onderdruk(frame, lees_publicatie().drempel)
@@ -91,7 +91,7 @@ def _connect(path: str, stamp: tuple[int, int], publiek: bool) -> _Bron:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _connect_snapshot(path: str, stamp: int, publiek: bool) -> _Bron:
     del stamp
-    from etl.snapshot import open_snapshot
+    from publicatie.snapshot import open_snapshot
 
     con = open_snapshot(Path(path))
     if publiek:
@@ -346,7 +346,7 @@ def datum(text: str) -> date:
 
 def snapshots() -> list[dict]:
     """The manifests of the frozen quarters, oldest first."""
-    from etl.snapshot import snapshots as lijst
+    from publicatie.snapshot import snapshots as lijst
 
     return lijst(snapshots_dir())
 
@@ -354,7 +354,7 @@ def snapshots() -> list[dict]:
 def maak_snapshot(kwartaal: str, reden: str | None = None) -> Path:
     """Freeze `kwartaal` of the live warehouse (a new version when one exists: needs a reason).
     The only writing the dashboard does, and it writes a new folder, never the warehouse."""
-    from etl.snapshot import maak_snapshot as maak
+    from publicatie.snapshot import maak_snapshot as maak
 
     bestaand = {m["kwartaal"] for m in snapshots()}
     return maak(kwartaal, warehouse_path(), snapshots_dir(),
@@ -364,7 +364,7 @@ def maak_snapshot(kwartaal: str, reden: str | None = None) -> Path:
 def vergelijking(oud: str, nieuw: str) -> pd.DataFrame:
     """The figures that differ between two sources (ACTUEEL or snapshot labels), over the
     periods both hold, with Dutch labels."""
-    from etl.snapshot import lees_kerncijfers, lees_snapshot, vergelijk
+    from publicatie.snapshot import lees_kerncijfers, lees_snapshot, vergelijk
 
     manifests = {m["versie"]: m for m in snapshots()}
     kwartalen_ = [manifests[v]["kwartaal"] for v in (oud, nieuw) if v in manifests]

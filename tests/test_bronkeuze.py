@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.snapshot import maak_snapshot
+from publicatie.snapshot import maak_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [

@@ -21,7 +21,7 @@ from warehousehulp import TELLINGEN_HEADER, TRAJECTEN_HEADER, write
 
 from etl import settings
 from etl.build import build
-from etl.export_grafieken import (
+from publicatie.export_grafieken import (
     GRAFIEKEN,
     chromium,
     gemeente_tabel,
@@ -29,7 +29,7 @@ from etl.export_grafieken import (
     regio_tabel,
     tegel_tekst,
 )
-from etl.snapshot import SnapshotFout, lees_snapshot, maak_snapshot
+from publicatie.snapshot import SnapshotFout, lees_snapshot, maak_snapshot
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ZONDER_CHROMIUM = "Chromium is not installed (apt-get install chromium)"
@@ -210,8 +210,8 @@ def test_tiles_and_tables_hold_the_parquet_figures(snapshot: Path):
 
 def test_no_chromium_is_a_dutch_refusal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setenv("BROWSER_PATH", "/nergens/chromium")
-    monkeypatch.setattr("etl.export_grafieken.CHROMIUM_PADEN", ())
-    monkeypatch.setattr("etl.export_grafieken.shutil.which", lambda naam: None)
+    monkeypatch.setattr("publicatie.export_grafieken.CHROMIUM_PADEN", ())
+    monkeypatch.setattr("publicatie.export_grafieken.shutil.which", lambda naam: None)
     with pytest.raises(SnapshotFout, match=r"apt-get install chromium"):
         chromium()
     # a snapshot stops before anything is in place

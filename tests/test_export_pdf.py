@@ -13,12 +13,12 @@ import pytest
 from pypdf import PdfReader
 from test_export_grafieken import KWARTAAL, browser, snapshot_met_exports, stuurgroep
 
-from etl.export_pdf import print_pdf
-from etl.export_xlsx import onderdrukking_tekst
-from etl.snapshot import SnapshotFout, lees_snapshot
-from etl.suppressie import onderdruk
 from monitor import wat_viel_op
 from monitor.views import stuurgroep as view
+from publicatie.export_pdf import print_pdf
+from publicatie.export_xlsx import onderdrukking_tekst
+from publicatie.snapshot import SnapshotFout, lees_snapshot
+from publicatie.suppressie import onderdruk
 
 PDF = f"kwartaalrapportage-{KWARTAAL}.pdf"
 
@@ -162,7 +162,7 @@ def test_a_page_renders(demo_snapshot: Path, tmp_path: Path):
 
 
 def test_a_failed_print_is_a_dutch_refusal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.setattr("etl.export_pdf.chromium", lambda: "/bin/false")
+    monkeypatch.setattr("publicatie.export_pdf.chromium", lambda: "/bin/false")
     html = tmp_path / "rapport.html"
     html.write_text("<p>test</p>", encoding="utf-8")
     with pytest.raises(SnapshotFout, match=r"Chromium kon de PDF rapport\.pdf niet maken"):

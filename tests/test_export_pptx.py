@@ -19,9 +19,9 @@ from test_export_grafieken import (
     stuurgroep,
 )
 
-from etl.export_grafieken import DEMO_TEKST
 from monitor import wat_viel_op
 from monitor.views import stuurgroep as view
+from publicatie.export_grafieken import DEMO_TEKST
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason=ZONDER_CHROMIUM)]
 PPTX = f"stuurgroep-{KWARTAAL}.pptx"

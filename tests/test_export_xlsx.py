@@ -21,9 +21,9 @@ from warehousehulp import (
 
 from etl import settings
 from etl.build import build
-from etl.export_xlsx import DEFINITIES_BLAD, DEMO_TEKST, THEMAS, kolommen, kwartalen, naam
-from etl.snapshot import lees_snapshot, maak_snapshot
-from etl.suppressie import onderdruk
+from publicatie.export_xlsx import DEFINITIES_BLAD, DEMO_TEKST, THEMAS, kolommen, kwartalen, naam
+from publicatie.snapshot import lees_snapshot, maak_snapshot
+from publicatie.suppressie import onderdruk
 
 ALMERE, DRONTEN, NOP, LELYSTAD = "GM0034", "GM0303", "GM0171", "GM0995"
 KWARTAAL = "2019-K3"

@@ -27,7 +27,7 @@ from warehousehulp import (
 from etl import settings
 from etl.__main__ import main
 from etl.build import build
-from etl.snapshot import (
+from publicatie.snapshot import (
     REFERENTIE_TABELLEN,
     SnapshotFout,
     lees_kerncijfers,
@@ -253,7 +253,7 @@ def test_a_failed_export_leaves_nothing_behind(
     def broken(*args, **kwargs):
         raise RuntimeError("schijf vol")
 
-    monkeypatch.setattr("etl.snapshot.schrijf_xlsx", broken)
+    monkeypatch.setattr("publicatie.snapshot.schrijf_xlsx", broken)
     with pytest.raises(RuntimeError, match="schijf vol"):
         maak_snapshot("2019-K3", warehouse, tmp_path)
     assert list(tmp_path.iterdir()) == []

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from etl import settings
-from etl.suppressie import lees_publicatie, onderdruk, weergave
+from publicatie.suppressie import lees_publicatie, onderdruk, weergave
 
 ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD = (
     "GM0034", "GM0050", "GM0171", "GM0184", "GM0303", "GM0995",

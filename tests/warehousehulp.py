@@ -28,4 +28,4 @@ def write(path: Path, header: str, rows: list[str]) -> None:
 def alleen_xlsx(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the XLSX export: the charts, PDF and PPTX start Chromium and have their own
     tests (tests/test_export_grafieken.py, test_export_pdf.py, test_export_pptx.py)."""
-    monkeypatch.setattr("etl.snapshot.EXPORTS", ("xlsx",))
+    monkeypatch.setattr("publicatie.snapshot.EXPORTS", ("xlsx",))

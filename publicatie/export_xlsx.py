@@ -20,9 +20,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from etl import settings
-from etl.suppressie import Publicatie, lees_publicatie, onderdruk
 from monitor import labels
 from monitor.fmt import getal
+from publicatie.suppressie import Publicatie, lees_publicatie, onderdruk
 
 DEMO_TEKST = "DEMODATA — niet echt"
 DEFINITIES_BLAD = "Definities en bronnen"

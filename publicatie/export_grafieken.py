@@ -4,7 +4,7 @@ The PDF report and the steering group's deck are made of the same screens, tiles
 as the dashboard's Stuurgroep page, computed from the snapshot folder itself: the named
 queries `monitor/queries/stuurgroep_*.sql` run on an in-memory DuckDB over the snapshot's
 Parquet files, and their results go through the same view functions
-(`monitor.views.stuurgroep`). Before that, kerncijfers is suppressed (`etl.suppressie`): a
+(`monitor.views.stuurgroep`). Before that, kerncijfers is suppressed (`publicatie.suppressie`): a
 hidden figure is missing from every series, so a chart has a gap where the dashboard has a
 point, a tile shows the suppression sign and 'Wat viel op' never speaks of it.
 
@@ -26,11 +26,11 @@ import duckdb
 import pandas as pd
 
 from etl import settings
-from etl.export_xlsx import Kolom, Thema, _gemeenten, _opzoek, naam, publicatie_van
-from etl.snapshot import KERNCIJFERS, REFERENTIE, REFERENTIE_TABELLEN, SnapshotFout
-from etl.suppressie import Publicatie, onderdruk
 from monitor import fmt, labels, streefwaarden, wat_viel_op
 from monitor.views import stuurgroep as view
+from publicatie.export_xlsx import Kolom, Thema, _gemeenten, _opzoek, naam, publicatie_van
+from publicatie.snapshot import KERNCIJFERS, REFERENTIE, REFERENTIE_TABELLEN, SnapshotFout
+from publicatie.suppressie import Publicatie, onderdruk
 
 QUERIES = settings.ROOT / "monitor" / "queries"
 GRAFIEKEN = "grafieken"
@@ -136,7 +136,7 @@ _RUW = "ruw"
 
 
 def _verbinding(folder: Path, drempel: int) -> duckdb.DuckDBPyConnection:
-    """Like `etl.snapshot.open_snapshot`, for a folder whose manifest is not written yet, and
+    """Like `publicatie.snapshot.open_snapshot`, for a folder whose manifest is not written yet, and
     with `kerncijfers` suppressed: the named queries only ever see published figures. The
     unsuppressed figures are `ruw.kerncijfers`, for the region figures built on counts."""
     con = duckdb.connect(config={"python_enable_replacements": False})

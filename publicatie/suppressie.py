@@ -96,6 +96,31 @@ def onderdruk(frame: pd.DataFrame, drempel: int) -> pd.DataFrame:
     return out
 
 
+# --- the published figures of a snapshot (API; the engine behind it is being replaced) ------
+
+
+def beveilig(
+    kerncijfers: pd.DataFrame,
+    kwartaal: str,
+    publicatie: Publicatie,
+    vorige: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The published cells of the snapshot of `kwartaal`, protected.
+
+    Returns the rows of `kerncijfers` that some export publishes (plus derived region rows
+    `spreidingsindex` and `eigen_gemeente_pct`, bron 'afgeleid'), with three extra columns:
+    `onderdrukt` (bool), `reden` ('primair', 'secundair', 'afgeleid' or None) and `teken`
+    (the text shown instead of a hidden figure, else None). `waarde` is NaN where hidden and
+    rounded as published elsewhere. `vorige` is the previous snapshot's result, whose marks
+    are kept where its figures are unchanged.
+    """
+    del kwartaal, vorige  # placeholder until the Tau-Argus engine lands
+    uit = onderdruk(kerncijfers, publicatie.drempel)
+    uit["teken"] = [publicatie.teken_voor(r) if o else None
+                    for r, o in zip(uit["reden"], uit["onderdrukt"], strict=True)]
+    return uit
+
+
 def weergave(
     waarde: float | None, onderdrukt: bool, teken: str, decimalen: int | None = None
 ) -> str:

@@ -19,7 +19,9 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from etl.export_grafieken import (
+from monitor import fmt
+from monitor.streefwaarden import GUNSTIG, ONGUNSTIG
+from publicatie.export_grafieken import (
     DEMO_TEKST,
     Grafiek,
     Stuurgroep,
@@ -27,8 +29,6 @@ from etl.export_grafieken import (
     ontbrekend,
     tegel_tekst,
 )
-from monitor import fmt
-from monitor.streefwaarden import GUNSTIG, ONGUNSTIG
 
 BREEDTE, HOOGTE = Emu(12_192_000), Emu(6_858_000)  # 16:9, as PowerPoint makes it
 MARGE = Inches(0.5)

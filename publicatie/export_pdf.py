@@ -22,7 +22,8 @@ import jinja2
 import markupsafe
 import pandas as pd
 
-from etl.export_grafieken import (
+from monitor import fmt
+from publicatie.export_grafieken import (
     DEMO_TEKST,
     Grafiek,
     Stuurgroep,
@@ -33,9 +34,8 @@ from etl.export_grafieken import (
     regio_tabel,
     tegel_tekst,
 )
-from etl.export_xlsx import onderdrukking_tekst
-from etl.snapshot import SnapshotFout
-from monitor import fmt
+from publicatie.export_xlsx import onderdrukking_tekst
+from publicatie.snapshot import SnapshotFout
 
 SJABLOON = "rapport_sjabloon.html"
 PRINT_TIMEOUT = 120  # seconds; a report prints in one or two

@@ -31,8 +31,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from etl import settings
-from etl.export_xlsx import schrijf_xlsx
-from etl.suppressie import lees_publicatie
+from publicatie.export_xlsx import schrijf_xlsx
+from publicatie.suppressie import lees_publicatie
 
 SNAPSHOTS_DIR = settings.SNAPSHOTS_DIR
 KERNCIJFERS = "kerncijfers.parquet"
@@ -164,9 +164,9 @@ def _schrijf_exports(
     if not {"grafieken", "pdf", "pptx"} & set(gekozen):
         return
     # imported here: they import this module, and only these exports need plotly/kaleido
-    from etl.export_grafieken import lees_stuurgroep, schrijf_grafieken
-    from etl.export_pdf import schrijf_pdf
-    from etl.export_pptx import schrijf_pptx
+    from publicatie.export_grafieken import lees_stuurgroep, schrijf_grafieken
+    from publicatie.export_pdf import schrijf_pdf
+    from publicatie.export_pptx import schrijf_pptx
 
     stuurgroep = lees_stuurgroep(folder, manifest, drempel)
     grafieken = schrijf_grafieken(stuurgroep, folder)
