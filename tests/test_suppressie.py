@@ -1,25 +1,29 @@
-"""Small-number suppression on small hand-made frames, each result checked by hand."""
+"""Disclosure control on small hand-made frames: what is published, what is hidden and why,
+each result checked by hand and attacked with the audit (publicatie/audit.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from etl import settings
-from publicatie.suppressie import lees_publicatie, onderdruk, weergave
+from publicatie import beveiliging as engine
+from publicatie.audit import audit, lekken
+from publicatie.suppressie import beveilig, catalogus, lees_publicatie, weergave
 
 ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD = (
     "GM0034", "GM0050", "GM0171", "GM0184", "GM0303", "GM0995",
 )
-KEY = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie", "bron"]
+GEMEENTEN = (ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD)
+KWARTAAL = "2026-K3"
+PUBLICATIE = dataclasses.replace(lees_publicatie(), al_openbaar=("Regionaal kader",))
 
 
 def rij(indicator: str, gemeente: str, waarde: float, dimensie: str | None = None, *,
-        perspectief: str = "herkomst", periode: str = "2026-K3", voorziening: str = "BW",
+        perspectief: str = "herkomst", periode: str = KWARTAAL, voorziening: str = "BW",
         bron: str = "trajecten") -> dict:
     if gemeente == "TOTAAL":
         perspectief = "regio"
@@ -31,291 +35,210 @@ def rij(indicator: str, gemeente: str, waarde: float, dimensie: str | None = Non
     }
 
 
-def frame(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame(list(rows))
+def tabel(indicator: str, waarden: dict[str, float], **kw: object) -> list[dict]:
+    """Municipality rows and their region total (the sum)."""
+    rows = [rij(indicator, g, w, **kw) for g, w in waarden.items()]
+    return [*rows, rij(indicator, "TOTAAL", sum(waarden.values()), **kw)]
 
 
-def uitkomst(result: pd.DataFrame) -> dict[tuple, str | None]:
-    """(indicator, gemeentecode, dimensie) -> reden, for frames with one periode and bron."""
-    return {
-        (r.indicator, r.gemeentecode, r.dimensie if isinstance(r.dimensie, str) else None): r.reden
-        for r in result.itertuples()
-    }
+def frame(*groepen: list[dict] | dict) -> pd.DataFrame:
+    rows: list[dict] = []
+    for g in groepen:
+        rows += g if isinstance(g, list) else [g]
+    return pd.DataFrame(rows)
 
 
-def verborgen(result: pd.DataFrame) -> set[tuple]:
-    return {k for k, reden in uitkomst(result).items() if reden is not None}
+def uitkomst(result: pd.DataFrame, periode: str = KWARTAAL) -> dict[tuple, str | None]:
+    """(indicator, gemeentecode, perspectief) -> teken, for one period."""
+    deel = result[result["periode"] == periode]
+    return {(r.indicator, r.gemeentecode, r.perspectief): r.teken for r in deel.itertuples()}
 
 
-def test_the_threshold_comes_from_config():
+def geen_lek(result: pd.DataFrame, data: pd.DataFrame) -> None:
+    gevonden = lekken(audit(result, data, PUBLICATIE))
+    assert gevonden.empty, gevonden.to_string()
+
+
+# --- config ----------------------------------------------------------------------------------
+
+
+def test_the_rules_come_from_config():
     publicatie = lees_publicatie()
-    assert publicatie.drempel == 5 and publicatie.teken == "<5"
+    assert (publicatie.drempel, publicatie.teken, publicatie.teken_overig) == (5, "<5", "x")
+    assert publicatie.methode == "OPT" and publicatie.min_intervalbreedte == 3
+    assert publicatie.min_basis == 10 and "capaciteit" in publicatie.vrijgesteld
 
 
-def test_bad_threshold_is_refused(tmp_path: Path):
-    (tmp_path / "p.toml").write_text('drempel = "vijf"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="drempel"):
+@pytest.mark.parametrize(("tekst", "fout"), [
+    ('drempel = "vijf"\n', "drempel"),
+    ("drempel = 5\n[beveiliging]\nmethode = \"GH\"\n", "methode"),
+    ("drempel = 5\n[beveiliging]\nmin_basis = -1\n", "min_basis"),
+    ("drempel = 5\n[beveiliging]\nvrijgesteld = \"capaciteit\"\n", "vrijgesteld"),
+])
+def test_bad_config_is_refused(tmp_path: Path, tekst: str, fout: str):
+    (tmp_path / "p.toml").write_text(tekst, encoding="utf-8")
+    with pytest.raises(ValueError, match=fout):
         lees_publicatie(tmp_path / "p.toml")
 
 
-@pytest.mark.parametrize(("drempel", "hidden"), [(5, {1, 2, 3, 4}), (3, {1, 2})])
-def test_primary_hides_1_to_threshold_minus_1(drempel: int, hidden: set[int]):
-    # six municipalities without a region total: no group, only primary suppression
-    gemeenten = [ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD]
-    data = frame(*(rij("instroom", g, n) for n, g in enumerate(gemeenten)))  # 0 .. 5
-    result = onderdruk(data, drempel)
-    for n, row in enumerate(result.itertuples()):
-        if n in hidden:
-            assert row.onderdrukt and row.reden == "primair" and np.isnan(row.waarde)
-        else:
-            assert not row.onderdrukt and row.reden is None and row.waarde == n
-    assert data.waarde.tolist() == [0, 1, 2, 3, 4, 5]  # the input is left alone
+# --- what is published -------------------------------------------------------------------------
 
 
-def test_secondary_via_the_region_total():
-    # Almere 3 is hidden; TOTAAL 19 minus the others would give it away: the smallest other
-    # non-zero cell (Lelystad 7, not Urk 0 or Dronten 9) goes too; the total stays.
+def test_only_what_an_export_shows_is_published():
     data = frame(
-        rij("instroom", ALMERE, 3), rij("instroom", LELYSTAD, 7), rij("instroom", DRONTEN, 9),
-        rij("instroom", URK, 0), rij("instroom", "TOTAAL", 19),
+        rij("instroom", ALMERE, 12), rij("instroom", ALMERE, 7, "product=BW hoog"),
+        rij("instroom", ALMERE, 9, periode="2026-K4"), rij("instroom", ALMERE, 8,
+                                                            perspectief="verblijf"),
+        rij("bezetting", ALMERE, 30, perspectief="verblijf"),
+        rij("clienten", ALMERE, 40), rij("meldingen", ALMERE, 3, voorziening="E33", bron="politie",
+                                         perspectief="regio"),
     )
-    assert uitkomst(onderdruk(data, 5)) == {
-        ("instroom", ALMERE, None): "primair",
-        ("instroom", LELYSTAD, None): "secundair",
-        ("instroom", DRONTEN, None): None,
-        ("instroom", URK, None): None,
-        ("instroom", "TOTAAL", None): None,
+    gepubliceerd = data[catalogus(data, KWARTAAL)]
+    assert set(zip(gepubliceerd["indicator"], gepubliceerd["perspectief"],
+                   gepubliceerd["dimensie"].fillna(""), gepubliceerd["periode"], strict=True)) == {
+        ("instroom", "herkomst", "", KWARTAAL),
+        ("bezetting", "verblijf", "", KWARTAAL),
+        ("meldingen", "regio", "", KWARTAAL),
     }
 
 
-def test_region_groups_are_per_perspective_and_buiten_counts():
-    # herkomst: Almere 2 hidden, BUITEN 6 is the smallest other; verblijf: nothing hidden
+# --- primary and secondary -------------------------------------------------------------------
+
+
+def test_small_counts_are_hidden_zero_and_places_are_shown():
     data = frame(
-        rij("bezetting", ALMERE, 2), rij("bezetting", LELYSTAD, 12),
-        rij("bezetting", "BUITEN", 6), rij("bezetting", "TOTAAL", 20),
-        rij("bezetting", ALMERE, 8, perspectief="verblijf"),
-        rij("bezetting", LELYSTAD, 12, perspectief="verblijf"),
+        tabel("instroom", {ALMERE: 20, ZEEWOLDE: 3, NOP: 0, URK: 9, DRONTEN: 11, LELYSTAD: 14}),
+        tabel("capaciteit", {ALMERE: 2, ZEEWOLDE: 0}, bron="capaciteit", perspectief="verblijf",
+              voorziening="MO"),
     )
-    result = onderdruk(data, 5)
-    assert set(result.loc[result.onderdrukt, "gemeentecode"]) == {ALMERE, "BUITEN"}
-    assert set(result.loc[result.onderdrukt, "perspectief"]) == {"herkomst"}
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    tekens = uitkomst(result)
+    assert tekens[("instroom", ZEEWOLDE, "herkomst")] == "<5"
+    assert tekens[("instroom", NOP, "herkomst")] is None  # a zero reveals nothing
+    assert tekens[("capaciteit", ALMERE, "verblijf")] is None  # places, not people
+    hidden = result[result["onderdrukt"]]
+    assert hidden["waarde"].isna().all()
+    assert set(hidden["reden"]) <= {"primair", "secundair"}
+    # the one small cell cannot stand alone beside its total: Tau-Argus hides more
+    assert (hidden["reden"] == "secundair").sum() >= 1
+    assert set(hidden.loc[hidden["reden"] == "secundair", "teken"]) == {"x"}
+    geen_lek(result, data)
 
 
-def test_secondary_via_a_dimension_total():
-    # Almere instroom 20 = BW midden 2 + BW hoog 8 + Combinatie 10: BW midden is hidden, so
-    # BW hoog goes too. The cluster split is another group with nothing hidden.
+def test_the_three_small_cells_of_the_issue_keep_their_interval():
+    # MO uitstroom 2026-K3 of the issue: 62 = 31 + 17 + 6 + 5 + three cells of 1. The old rule
+    # left the three hidden cells summing to 3: each was exactly 1.
+    waarden = {ALMERE: 31, LELYSTAD: 17, NOP: 6, "BUITEN": 5, DRONTEN: 1, URK: 1, ZEEWOLDE: 1}
+    data = frame(tabel("uitstroom", waarden, voorziening="MO"))
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    tekens = uitkomst(result)
+    assert {tekens[("uitstroom", g, "herkomst")] for g in (DRONTEN, URK, ZEEWOLDE)} == {"<5"}
+    interval = audit(result, data, PUBLICATIE)
+    klein = interval[interval["reden"] == "primair"]
+    assert ((klein["bovengrens"] - klein["ondergrens"]) >= 3).all()
+    geen_lek(result, data)
+
+
+def test_stock_and_flow_between_quarters_is_protected():
+    # bezetting K2 + instroom - uitstroom = bezetting K3, per municipality: Zeewolde's one
+    # instroom must not be recoverable from two quarters of bezetting.
+    def kwartaal(periode: str, bezetting: dict, instroom: dict, uitstroom: dict) -> list:
+        return [*tabel("bezetting", bezetting, periode=periode),
+                *tabel("instroom", instroom, periode=periode),
+                *tabel("uitstroom", uitstroom, periode=periode)]
+
     data = frame(
-        rij("instroom", ALMERE, 20),
-        rij("instroom", ALMERE, 2, "product=BW midden"),
-        rij("instroom", ALMERE, 8, "product=BW hoog"),
-        rij("instroom", ALMERE, 10, "product=Combinatie"),
-        rij("instroom", ALMERE, 20, "cluster=Autisme"),
+        kwartaal("2026-K2", {ALMERE: 40, ZEEWOLDE: 9, URK: 7},
+                 {ALMERE: 6, ZEEWOLDE: 5, URK: 6}, {ALMERE: 7, ZEEWOLDE: 6, URK: 5}),
+        kwartaal(KWARTAAL, {ALMERE: 41, ZEEWOLDE: 7, URK: 8},
+                 {ALMERE: 8, ZEEWOLDE: 1, URK: 6}, {ALMERE: 7, ZEEWOLDE: 3, URK: 5}),
     )
-    assert verborgen(onderdruk(data, 5)) == {
-        ("instroom", ALMERE, "product=BW midden"),
-        ("instroom", ALMERE, "product=BW hoog"),
-    }
-    assert onderdruk(data, 5).set_index("dimensie").loc["product=BW hoog", "reden"] == "secundair"
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    assert uitkomst(result)[("instroom", ZEEWOLDE, "herkomst")] == "<5"
+    assert uitkomst(result)[("uitstroom", ZEEWOLDE, "herkomst")] == "<5"
+    geen_lek(result, data)
 
 
-def test_a_secondary_suppression_can_start_a_chain():
-    # 1. Almere: midden 3 hidden -> hoog 17 (the only other cell of Almere's product split)
-    # 2. product=BW hoog over the region: Almere 17 now hidden -> Lelystad 25 (< Dronten 40)
-    # 3. Lelystad: hoog 25 now hidden -> midden 6
-    # product=BW midden has no region total here, so step 3 starts no fourth group.
+def test_the_relations_tau_argus_gets_hold_on_the_figures():
+    data = frame(tabel("instroom", {ALMERE: 5, URK: 2}),
+                 rij("instroom", "TOTAAL", 99, periode="2026-K2"), rij("instroom", ALMERE, 5,
+                                                                        periode="2026-K2"))
+    telling = np.ones(len(data), dtype=bool)
+    relaties = engine.relaties(data, telling)
+    # the 2026-K3 total is the sum; the 2026-K2 "total" of 99 is not: no false sum is used
+    assert [sorted(r) for r in relaties] == [[(0, 1), (1, 1), (2, -1)]]
+
+
+@pytest.mark.parametrize(("waarde", "haalbaar", "niveaus"), [
+    (1, None, (0, 3)), (2, None, (1, 2)), (4, None, (3, 0)),
+    (1, (1.0, 3.0), (0, 2)),  # a shown zero beside it leaves no more than 1 … 3
+])
+def test_protection_levels(waarde: int, haalbaar, niveaus):
+    assert engine.beschermingsniveaus(waarde, 5, 3, haalbaar) == niveaus
+
+
+# --- derived figures -------------------------------------------------------------------------
+
+
+def test_rates_and_days_follow_their_count_and_a_minimum_base():
     data = frame(
-        rij("instroom", ALMERE, 20), rij("instroom", ALMERE, 3, "product=BW midden"),
-        rij("instroom", ALMERE, 17, "product=BW hoog"),
-        rij("instroom", LELYSTAD, 31), rij("instroom", LELYSTAD, 6, "product=BW midden"),
-        rij("instroom", LELYSTAD, 25, "product=BW hoog"),
-        rij("instroom", DRONTEN, 40), rij("instroom", DRONTEN, 40, "product=BW hoog"),
-        rij("instroom", "TOTAAL", 82, "product=BW hoog"),
+        tabel("instroom", {ALMERE: 30, ZEEWOLDE: 3, URK: 8}),
+        rij("instroom_per_10000", ALMERE, 1.53210), rij("instroom_per_10000", ZEEWOLDE, 1.4),
+        rij("instroom_per_10000", URK, 3.6), rij("wachttijd_mediaan_dagen", ALMERE, 45.25),
+        rij("wachttijd_mediaan_dagen", URK, 30.0),
     )
-    assert {k: v for k, v in uitkomst(onderdruk(data, 5)).items() if v} == {
-        ("instroom", ALMERE, "product=BW midden"): "primair",
-        ("instroom", ALMERE, "product=BW hoog"): "secundair",
-        ("instroom", LELYSTAD, "product=BW hoog"): "secundair",
-        ("instroom", LELYSTAD, "product=BW midden"): "secundair",
-    }
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    tekens = uitkomst(result)
+    waarden = {(r.indicator, r.gemeentecode): r.waarde for r in result.itertuples()}
+    assert tekens[("instroom_per_10000", ZEEWOLDE, "herkomst")] == "x"  # on a hidden count
+    assert tekens[("instroom_per_10000", URK, "herkomst")] == "x"  # base 8 < min_basis 10
+    assert waarden[("instroom_per_10000", ALMERE)] == 1.53  # rounded as published
+    assert waarden[("wachttijd_mediaan_dagen", ALMERE)] == 45.2
+    assert tekens[("wachttijd_mediaan_dagen", URK, "herkomst")] == "x"
 
 
-def test_the_total_is_the_second_cell_only_when_nothing_else_can_be():
-    # a published total that is smaller than the other cell (municipalities partly given):
-    # the total is not picked while another cell can be: Lelystad is
-    data = frame(
-        rij("meldingen", ALMERE, 2, voorziening="E33", bron="Politie", perspectief="regio"),
-        rij("meldingen", LELYSTAD, 9, voorziening="E33", bron="Politie", perspectief="regio"),
-        rij("meldingen", "TOTAAL", 6, voorziening="E33", bron="Politie"),
-    )
-    assert verborgen(onderdruk(data, 5)) == {("meldingen", ALMERE, None),
-                                             ("meldingen", LELYSTAD, None)}
-    # when only zeros are left besides the total, the total is the only cover left: it goes
-    # (a complete group's total would equal the hidden 3 and be hidden as a small count anyway)
-    only_zeros = frame(
-        rij("instroom", ALMERE, 3), rij("instroom", LELYSTAD, 0), rij("instroom", "TOTAAL", 7),
-    )
-    assert verborgen(onderdruk(only_zeros, 5)) == {("instroom", ALMERE, None),
-                                                   ("instroom", "TOTAAL", None)}
+def test_spreiding_rows_only_when_every_bezetting_cell_is_shown():
+    def bezetting(periode: str, urk: int) -> list:
+        herkomst = {ALMERE: 60, URK: urk, LELYSTAD: 30}
+        verblijf = {ALMERE: 50, URK: 10 + urk, LELYSTAD: 30}
+        return [*tabel("bezetting", herkomst, periode=periode),
+                *[rij("bezetting", g, w, perspectief="verblijf", periode=periode)
+                  for g, w in verblijf.items()]]
+
+    data = frame(bezetting("2026-K2", 20), bezetting(KWARTAAL, 2))
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    index = result[result["indicator"] == "spreidingsindex"].set_index("periode")
+    # K2: D = 1/2 (|50/110 - 60/110| + |30/110 - 20/110| + 0) = 0.0909 -> 0.09
+    assert index.loc["2026-K2", "waarde"] == 0.09 and not index.loc["2026-K2", "onderdrukt"]
+    assert index.loc[KWARTAAL, "onderdrukt"] and index.loc[KWARTAAL, "teken"] == "x"
+    assert index["bron"].eq("afgeleid").all() and index["gemeentecode"].eq("TOTAAL").all()
 
 
-def test_two_hidden_cells_need_no_third():
-    data = frame(
-        rij("instroom", ALMERE, 3), rij("instroom", LELYSTAD, 4), rij("instroom", DRONTEN, 9),
-        rij("instroom", "TOTAAL", 16),
-    )
-    assert verborgen(onderdruk(data, 5)) == {("instroom", ALMERE, None),
-                                             ("instroom", LELYSTAD, None)}
+# --- consistency with the previous snapshot ----------------------------------------------------
 
 
-def test_rates_percentages_and_days_built_on_hidden_counts():
-    data = frame(
-        # per 10,000: of a primary (Almere), a secondary (Lelystad) and a shown count (Dronten)
-        rij("instroom", ALMERE, 3), rij("instroom_per_10000", ALMERE, 0.12),
-        rij("instroom", LELYSTAD, 7), rij("instroom_per_10000", LELYSTAD, 0.83),
-        rij("instroom", DRONTEN, 9), rij("instroom_per_10000", DRONTEN, 2.0),
-        rij("instroom", "TOTAAL", 19), rij("instroom_per_10000", "TOTAAL", 0.4),
-        # day measures: wachttijd over instroom, verblijfsduur over uitstroom
-        rij("wachttijd_mediaan_dagen", ALMERE, 40), rij("wachttijd_p90_dagen", ALMERE, 90),
-        rij("wachttijd_mediaan_dagen", DRONTEN, 30),
-        rij("uitstroom", ALMERE, 6), rij("verblijfsduur_mediaan_dagen", ALMERE, 300),
-        rij("uitstroom", URK, 1), rij("verblijfsduur_mediaan_dagen", URK, 120),
-    )
-    assert {k: v for k, v in uitkomst(onderdruk(data, 5)).items() if v} == {
-        ("instroom", ALMERE, None): "primair",
-        ("instroom", LELYSTAD, None): "secundair",
-        ("instroom_per_10000", ALMERE, None): "afgeleid",
-        ("instroom_per_10000", LELYSTAD, None): "afgeleid",
-        ("wachttijd_mediaan_dagen", ALMERE, None): "afgeleid",
-        ("wachttijd_p90_dagen", ALMERE, None): "afgeleid",
-        ("uitstroom", URK, None): "primair",
-        ("verblijfsduur_mediaan_dagen", URK, None): "afgeleid",
-    }
+def test_the_previous_snapshot_marks_are_kept():
+    data = frame(tabel("instroom", {ALMERE: 20, URK: 9, DRONTEN: 11, LELYSTAD: 14}))
+    vorige = beveilig(data, KWARTAAL, PUBLICATIE)
+    assert not vorige["onderdrukt"].any()
+    # the previous report hid Lelystad (say by another rule): it stays hidden
+    vorige.loc[vorige["gemeentecode"] == LELYSTAD, ["onderdrukt", "reden", "teken"]] = \
+        [True, "secundair", "x"]
+    vorige.loc[vorige["gemeentecode"] == LELYSTAD, "waarde"] = np.nan
+    result = beveilig(data, KWARTAAL, PUBLICATIE, vorige)
+    assert uitkomst(result)[("instroom", LELYSTAD, "herkomst")] == "x"
 
 
-def test_yearly_percentages_follow_their_count_and_denominator():
-    year = {"periode": "2025"}
-    data = frame(
-        # Almere: instroom 2 hidden -> instroom_pct; uitstroom 6 of 12 clients is shown
-        rij("instroom", ALMERE, 2, **year), rij("uitstroom", ALMERE, 6, **year),
-        rij("clienten", ALMERE, 12, **year),
-        rij("instroom_pct", ALMERE, 16.7, **year), rij("uitstroom_pct", ALMERE, 50.0, **year),
-        # Urk: 3 clients in the year: both percentages reveal them, even at 0%
-        rij("instroom", URK, 0, **year), rij("uitstroom", URK, 0, **year),
-        rij("clienten", URK, 3, **year),
-        rij("instroom_pct", URK, 0.0, **year), rij("uitstroom_pct", URK, 0.0, **year),
-        # the same percentages by product follow their own key
-        rij("instroom", ALMERE, 2, "product=BW hoog", **year),
-        rij("clienten", ALMERE, 12, "product=BW hoog", **year),
-        rij("uitstroom_pct", ALMERE, 50.0, "product=BW hoog", **year),
-    )
-    result = uitkomst(onderdruk(data, 5))
-    assert result[("instroom_pct", ALMERE, None)] == "afgeleid"
-    assert result[("uitstroom_pct", ALMERE, None)] is None
-    assert result[("instroom_pct", URK, None)] == "afgeleid"
-    assert result[("uitstroom_pct", URK, None)] == "afgeleid"
-    assert result[("uitstroom_pct", ALMERE, "product=BW hoog")] is None
-
-
-def test_bezettingsgraad_follows_bezetting_and_capaciteit():
-    verblijf = {"perspectief": "verblijf"}
-    capaciteit = {"perspectief": "verblijf", "bron": "capaciteit"}
-    data = frame(
-        rij("bezetting", LELYSTAD, 3, **verblijf), rij("capaciteit", LELYSTAD, 10, **capaciteit),
-        rij("bezettingsgraad", LELYSTAD, 0.3, **capaciteit),
-        rij("bezetting", ALMERE, 4, **verblijf), rij("capaciteit", ALMERE, 4, **capaciteit),
-        rij("bezettingsgraad", ALMERE, 1.0, **capaciteit),
-        rij("bezetting", DRONTEN, 8, **verblijf), rij("capaciteit", DRONTEN, 10, **capaciteit),
-        rij("bezettingsgraad", DRONTEN, 0.8, **capaciteit),
-        rij("bezetting", URK, 0, **verblijf), rij("capaciteit", URK, 2, **capaciteit),
-        rij("bezettingsgraad", URK, 0.0, **capaciteit),
-    )
-    result = uitkomst(onderdruk(data, 5))
-    assert result[("bezettingsgraad", LELYSTAD, None)] == "afgeleid"  # bezetting 3
-    assert result[("bezettingsgraad", ALMERE, None)] == "afgeleid"  # capaciteit 4
-    assert result[("bezettingsgraad", URK, None)] == "afgeleid"  # capaciteit 2
-    assert result[("bezettingsgraad", DRONTEN, None)] is None
-
-
-def test_ratios_are_never_primary_suppressed_themselves():
-    data = frame(
-        rij("instroom", LELYSTAD, 7), rij("instroom_per_10000", LELYSTAD, 2.5),
-        rij("bezettingsgraad", LELYSTAD, 0.04, perspectief="verblijf", bron="capaciteit"),
-        rij("wachttijd_mediaan_dagen", LELYSTAD, 3),
-        rij("tevredenheid_pct", LELYSTAD, 3, voorziening="OGGZ", bron="GGD", perspectief="regio"),
-        rij("tevredenheid_pct", "TOTAAL", 4, voorziening="OGGZ", bron="GGD"),
-    )
-    result = onderdruk(data, 5)
-    assert not result.onderdrukt.any()
-    assert result.waarde.tolist() == data.waarde.tolist()
-
-
-def test_the_order_of_the_rows_does_not_matter():
-    data = frame(
-        rij("instroom", ALMERE, 3), rij("instroom", LELYSTAD, 7), rij("instroom", DRONTEN, 7),
-        rij("instroom", "TOTAAL", 17), rij("instroom_per_10000", LELYSTAD, 0.8),
-        rij("instroom_per_10000", DRONTEN, 1.5),
-    )
-    expected = onderdruk(data, 5).set_index(KEY).sort_index()
-    shuffled = onderdruk(data.sample(frac=1, random_state=3), 5).set_index(KEY).sort_index()
-    pd.testing.assert_frame_equal(expected, shuffled)
-    # a tie between Lelystad and Dronten goes to the lowest code, Dronten (GM0303)
-    assert expected.xs(DRONTEN, level="gemeentecode").reden.tolist() == ["secundair", "afgeleid"]
-
-
-def test_empty_frame():
-    result = onderdruk(frame(rij("instroom", ALMERE, 1)).iloc[:0], 5)
-    assert result.empty and {"onderdrukt", "reden"} <= set(result.columns)
+def test_already_public_sources_are_reproduced_as_published():
+    data = frame(tabel("meldingen", {ALMERE: 956, URK: 2}, voorziening="E33",
+                       bron="Regionaal kader 2020-2026 bijlage 3", perspectief="regio",
+                       periode="2018-K4"))
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    assert not result["onderdrukt"].any()
+    assert result.loc[result["gemeentecode"] == URK, "waarde"].item() == 2
 
 
 def test_weergave():
-    assert weergave(1944, False, "<5") == "1.944"
-    assert weergave(float("nan"), True, "<5") == "<5"
-    assert weergave(12.5, False, "<5") == "12,5"
-    assert weergave(0.8312, False, "<5", decimalen=2) == "0,83"
-    assert weergave(0, False, "<5") == "0"
-    assert weergave(None, False, "<5") == "–"
-
-
-def test_the_shipped_warehouse_is_suppressed_quickly_and_reproducibly(shipped_warehouse: Path):
-    with duckdb.connect(str(shipped_warehouse), read_only=True) as con:
-        kerncijfers = con.execute("SELECT * FROM kerncijfers").df()
-    first = onderdruk(kerncijfers, 5)
-    second = onderdruk(kerncijfers, 5)
-    pd.testing.assert_frame_equal(first, second)
-    assert len(first) == len(kerncijfers)
-
-    counts = ~kerncijfers.indicator.str.endswith(settings.RATIO_SUFFIXES)
-    shown = first.loc[counts & ~first.onderdrukt, "waarde"]
-    assert not shown.between(1, 4).any()
-    assert set(first.reden.dropna()) == {"primair", "secundair", "afgeleid"}
-    # every per 10,000 of a hidden count is hidden
-    hidden = first[first.onderdrukt & counts].assign(
-        indicator=lambda f: f.indicator + "_per_10000"
-    )
-    index = pd.MultiIndex.from_frame(hidden[KEY].fillna({"dimensie": ""}))
-    rows = pd.MultiIndex.from_frame(first[KEY].fillna({"dimensie": ""}))
-    assert first.loc[rows.isin(index), "onderdrukt"].all()
-    assert rows.isin(index).sum() > 0
-
-
-def test_a_region_total_of_one_municipality_does_not_betray_its_hidden_cell():
-    # Lelystad: BW midden 2 (small) + BW hoog 7 = 9, so the 7 is hidden to protect the 2.
-    # Only Lelystad has BW hoog: the region's BW hoog total is that same 7 and would give it
-    # away (and 9 - 7 the 2): it is hidden as well, and so is the next cell of the region's
-    # product split, or 30 - 23 would tell it again.
-    data = frame(
-        rij("instroom", LELYSTAD, 9), rij("instroom", ALMERE, 21), rij("instroom", "TOTAAL", 30),
-        rij("instroom", LELYSTAD, 2, "product=BW midden"),
-        rij("instroom", LELYSTAD, 7, "product=BW hoog"),
-        rij("instroom", ALMERE, 21, "product=BW midden"),
-        rij("instroom", ALMERE, 0, "product=BW hoog"),
-        rij("instroom", "TOTAAL", 23, "product=BW midden"),
-        rij("instroom", "TOTAAL", 7, "product=BW hoog"),
-    )
-    result = uitkomst(onderdruk(data, 5))
-    assert result[("instroom", LELYSTAD, "product=BW midden")] == "primair"
-    assert result[("instroom", LELYSTAD, "product=BW hoog")] == "secundair"
-    assert result[("instroom", "TOTAAL", "product=BW hoog")] == "secundair"
-    assert result[("instroom", "TOTAAL", "product=BW midden")] == "secundair"
-    # nothing left from which a hidden cell can be computed: every total with one hidden
-    # cell has a second one hidden beside it
+    assert weergave(1944.0, False, "<5") == "1.944"
+    assert weergave(None, True, "<5") == "<5"
+    assert weergave(12.345, False, "<5") == "12,3"
