@@ -1,16 +1,22 @@
-"""The quarterly figures as an Excel workbook for the councils: `kwartaalcijfers-<kwartaal>.xlsx`.
+"""The quarterly figures as an Excel workbook for the councils:
+`publicatie/kwartaalcijfers-<versie>.xlsx` in a snapshot folder.
 
-One sheet per theme (rows: municipalities and the region; columns: the theme's main
-indicators for the quarter; below them the region totals of the last eight quarters), a
-sheet "Spreiding" (bezetting by herkomst versus verblijf per municipality) and a sheet
-"Definities en bronnen". Everything after small-number suppression: a hidden figure shows
-the suppression sign as text, every other figure is a real number with a Dutch-looking
-number format.
+One sheet per theme (rows: municipalities by herkomst and the region; columns: the theme's
+main indicators for the quarter; below them the region totals of the last eight quarters), a
+sheet "Spreiding" (bezetting by herkomst, then bezetting and places by verblijf: one
+perspective per table) and a sheet "Definities en bronnen".
+
+Every figure and mark comes from the snapshot's published frame (`beveilig()`'s result, the
+same as `publiekscijfers-<versie>.parquet`): a cell that frame does not hold stays empty, a
+hidden one shows its `teken`. Nothing is suppressed or computed here. Text that Excel would
+read as a formula is neutralised; nothing technical (hashes, versions of warehouse or code,
+config paths) goes in: that is in `intern/technisch.json`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 import pandas as pd
@@ -22,11 +28,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from etl import settings
 from monitor import labels
 from monitor.fmt import getal
-from publicatie.suppressie import Publicatie, lees_publicatie, onderdruk
+from monitor.snapshots import PUBLICATIE
+from publicatie.suppressie import Publicatie
 
 DEMO_TEKST = "DEMODATA — niet echt"
 DEFINITIES_BLAD = "Definities en bronnen"
 KWARTALEN_TERUG = 8
+# Text starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
+FORMULE_BEGIN = ("=", "+", "-", "@", "\t", "\r")
 
 # first data row: title, demo marker, explanation, header
 _KOPRIJ = 4
@@ -35,6 +44,10 @@ _VET = Font(bold=True)
 _ROOD = Font(bold=True, color="FFC00000")
 _RECHTS = Alignment(horizontal="right")
 _BREDE_KOLOM = 80
+_PERSPECTIEF_TITEL = {
+    "herkomst": "Naar herkomst (waar de cliënt vandaan komt)",
+    "verblijf": "Naar verblijf (waar de plek is)",
+}
 
 
 @dataclass(frozen=True)
@@ -71,11 +84,16 @@ THEMAS = (
     Thema("OGGZ", ("OGGZ",), "Zoals aangeleverd door de bron, per gemeente."),
     Thema(
         "Spreiding", ("BW", "MO", "VO"),
-        "Bezetting op de laatste dag van het kwartaal naar herkomst (waar de cliënt vandaan "
-        "komt) en naar verblijf (waar de plek is), en de capaciteit per gemeente.",
+        "Bezetting op de laatste dag van het kwartaal: eerst naar herkomst (waar de cliënt "
+        "vandaan komt), daaronder naar verblijf (waar de plek is) met de capaciteit per gemeente.",
         spreiding=True,
     ),
 )
+
+
+def bestandsnaam(versie: str) -> str:
+    """The workbook of version `versie`, relative to the snapshot folder."""
+    return f"{PUBLICATIE}/kwartaalcijfers-{versie}.xlsx"
 
 
 def naam(indicator: str) -> str:
@@ -105,22 +123,24 @@ def kwartalen(kwartaal: str, aantal: int = KWARTALEN_TERUG) -> list[str]:
     return [f"{i // 4}-K{i % 4 + 1}" for i in range(index - aantal + 1, index + 1)]
 
 
-def kolommen(thema: Thema, kerncijfers: pd.DataFrame, kwartaal: str) -> list[Kolom]:
-    """The columns of a theme sheet that have figures in the last eight quarters."""
-    venster = kerncijfers[
-        kerncijfers["periode"].isin(kwartalen(kwartaal)) & kerncijfers["dimensie"].isna()
+def kolommen(thema: Thema, gepubliceerd: pd.DataFrame, kwartaal: str) -> list[Kolom]:
+    """The columns of a theme sheet that have published figures in the last eight quarters;
+    one perspective after another (herkomst before verblijf), never mixed."""
+    venster = gepubliceerd[
+        gepubliceerd["periode"].isin(kwartalen(kwartaal)) & gepubliceerd["dimensie"].isna()
     ]
     aanwezig = set(
         venster[["voorziening", "indicator", "bron", "perspectief"]].itertuples(index=False)
     )
     if thema.spreiding:
-        kandidaten = []
-        for v in thema.voorzieningen:
-            kandidaten += [
-                Kolom(f"{v} bezetting herkomst", v, "bezetting", "trajecten", "herkomst"),
+        kandidaten = [
+            *(Kolom(f"{v} bezetting herkomst", v, "bezetting", "trajecten", "herkomst")
+              for v in thema.voorzieningen),
+            *(k for v in thema.voorzieningen for k in (
                 Kolom(f"{v} bezetting verblijf", v, "bezetting", "trajecten", "verblijf"),
                 Kolom(f"{v} capaciteit", v, "capaciteit", "capaciteit", "verblijf"),
-            ]
+            )),
+        ]
     elif thema.indicatoren is not None:
         kandidaten = [
             Kolom(naam(i), v, i, "trajecten", "herkomst")
@@ -146,27 +166,55 @@ def kolommen(thema: Thema, kerncijfers: pd.DataFrame, kwartaal: str) -> list[Kol
     ]
 
 
-def schrijf_xlsx(kerncijfers: pd.DataFrame, manifest: dict, pad: Path, drempel: int) -> Path:
-    """Write `kwartaalcijfers-<kwartaal>.xlsx` into the folder `pad`; returns the file."""
+def schrijf_xlsx(
+    gepubliceerd: pd.DataFrame, manifest: dict, map_: Path, publicatie: Publicatie
+) -> Path:
+    """Write the workbook of the snapshot in `map_` from its published frame; returns it."""
     kwartaal = manifest["kwartaal"]
-    teken = publicatie_van(manifest, drempel)
-    venster = kerncijfers[kerncijfers["periode"].isin(kwartalen(kwartaal))]
-    zichtbaar = onderdruk(venster, drempel)
-    cijfers = _opzoek(zichtbaar)
+    cijfers = opzoek(gepubliceerd, publicatie)
 
     boek = Workbook()
     boek.remove(boek.active)
     gebruikt: dict[str, None] = {}
     for thema in THEMAS:
         blad = boek.create_sheet(thema.blad)
-        thema_kolommen = kolommen(thema, kerncijfers, kwartaal)
+        thema_kolommen = kolommen(thema, gepubliceerd, kwartaal)
         gebruikt.update(dict.fromkeys(k.indicator for k in thema_kolommen))
-        _themablad(blad, thema, thema_kolommen, zichtbaar, cijfers, manifest, teken)
-    _definities(boek.create_sheet(DEFINITIES_BLAD), list(gebruikt), manifest, drempel, teken)
+        _themablad(blad, thema, thema_kolommen, gepubliceerd, cijfers, manifest)
+    _definities(boek.create_sheet(DEFINITIES_BLAD), list(gebruikt), manifest, publicatie)
+    _neutraliseer(boek)
 
-    bestand = pad / f"kwartaalcijfers-{kwartaal}.xlsx"
+    bestand = map_ / bestandsnaam(manifest.get("versie") or kwartaal)
+    bestand.parent.mkdir(parents=True, exist_ok=True)
     boek.save(bestand)
     return bestand
+
+
+def veilige_tekst(tekst: str) -> str:
+    """Text a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    return "'" + tekst if tekst.startswith(FORMULE_BEGIN) else tekst
+
+
+def onderdrukking_tekst(publicatie: Publicatie) -> list[str]:
+    """The disclosure control in plain Dutch (the workbook's definitions, the report)."""
+    min_basis = getattr(publicatie, "min_basis", 10)
+    return [
+        f"Aantallen van 1 tot en met {publicatie.drempel - 1} zijn weergegeven als "
+        f"{publicatie.teken}, zodat geen cijfer tot een persoon te herleiden is; 0 wordt wel "
+        "getoond.",
+        "Een verborgen aantal mag ook niet uit te rekenen zijn met andere cijfers: uit een "
+        "totaal en de andere gemeenten, uit de kwartalen en het jaar, uit herkomst en verblijf, "
+        "of uit de bezetting van het vorige kwartaal met de instroom en uitstroom. Daarom zijn "
+        f"waar nodig nog andere cijfers verborgen, weergegeven als {publicatie.teken_overig}.",
+        "Welke cijfers dat zijn, is berekend met Tau-Argus, het programma dat statistische "
+        "bureaus hiervoor gebruiken (optimale secundaire onderdrukking), over alle "
+        "gepubliceerde tabellen die met elkaar samenhangen tegelijk; zo wordt niet meer "
+        "verborgen dan nodig.",
+        "Percentages, cijfers per 10.000 inwoners, wachttijden, verblijfsduren en de "
+        "bezettingsgraad worden alleen getoond als ze berusten op aantallen die zelf getoond "
+        f"worden en op ten minste {min_basis} personen; anders staat er "
+        f"{publicatie.teken_overig}.",
+    ]
 
 
 # --- sheets -----------------------------------------------------------------------------------
@@ -180,7 +228,7 @@ def _kopregels(blad: Worksheet, titel: str, manifest: dict, toelichting: str) ->
 
 
 def _titel(onderwerp: str, manifest: dict) -> str:
-    versie = manifest.get("versie", manifest["kwartaal"])
+    versie = manifest.get("versie") or manifest["kwartaal"]
     extra = f" (versie {versie})" if versie != manifest["kwartaal"] else ""
     return f"{onderwerp} — kwartaalcijfers {manifest['kwartaal']}{extra}"
 
@@ -189,10 +237,9 @@ def _themablad(
     blad: Worksheet,
     thema: Thema,
     thema_kolommen: list[Kolom],
-    zichtbaar: pd.DataFrame,
+    gepubliceerd: pd.DataFrame,
     cijfers: dict,
     manifest: dict,
-    teken: Publicatie,
 ) -> None:
     kwartaal = manifest["kwartaal"]
     _kopregels(blad, _titel(thema.blad, manifest), manifest, thema.toelichting)
@@ -201,34 +248,49 @@ def _themablad(
         blad.cell(_KOPRIJ, 1, "Geen cijfers in dit kwartaal of de zeven kwartalen ervoor.")
         return
 
-    _koprij(blad, _KOPRIJ, ["Gemeente", "Gemeentecode", *(k.kop for k in thema_kolommen)])
-    rij = _KOPRIJ + 1
-    for code, gemeente in _gemeenten(zichtbaar, thema, kwartaal):
-        blad.cell(rij, 1, gemeente)
-        blad.cell(rij, 2, code)
-        for kolom_nr, kolom in enumerate(thema_kolommen, start=3):
-            _waarde(blad.cell(rij, kolom_nr), cijfers, kolom, kwartaal, code, teken)
-        if code == settings.TOTAAL:
-            for kolom_nr in range(1, len(thema_kolommen) + 3):
-                blad.cell(rij, kolom_nr).font = _VET
+    rijen = gemeenten(gepubliceerd, thema, kwartaal)
+    koppen = set()
+    rij = _KOPRIJ
+    # one table per perspective: a figure by place never stands in a table by origin
+    for nummer, (perspectief, groep) in enumerate(
+        groupby(thema_kolommen, key=lambda k: k.perspectief)
+    ):
+        groep = list(groep)
+        if nummer:
+            rij += 1
+            blad.cell(rij, 1, _PERSPECTIEF_TITEL.get(perspectief, perspectief)).font = _VET
+            koppen.add(rij)
+            rij += 1
+        _koprij(blad, rij, ["Gemeente", "Gemeentecode", *(k.kop for k in groep)])
+        for code, gemeente in rijen:
+            rij += 1
+            blad.cell(rij, 1, gemeente)
+            blad.cell(rij, 2, code)
+            for kolom_nr, kolom in enumerate(groep, start=3):
+                _waarde(blad.cell(rij, kolom_nr), cijfers, kolom, kwartaal, code)
+            if code == settings.TOTAAL:
+                for kolom_nr in range(1, len(groep) + 3):
+                    blad.cell(rij, kolom_nr).font = _VET
         rij += 1
 
-    rij += 1
-    blad.cell(rij, 1, f"Regio totaal, laatste {KWARTALEN_TERUG} kwartalen").font = _VET
-    blokkop = rij
-    rij += 1
-    _koprij(blad, rij, ["Kwartaal", "Gemeentecode", *(k.kop for k in thema_kolommen)])
-    for periode in kwartalen(kwartaal):
+    # the region over time; Spreiding has none (its region totals are the theme sheets')
+    if not thema.spreiding:
         rij += 1
-        blad.cell(rij, 1, periode)
-        blad.cell(rij, 2, settings.TOTAAL)
-        for kolom_nr, kolom in enumerate(thema_kolommen, start=3):
-            _waarde(blad.cell(rij, kolom_nr), cijfers, kolom, periode, settings.TOTAAL, teken)
-    _breedtes(blad, overslaan={blokkop})
+        blad.cell(rij, 1, f"Regio totaal, laatste {KWARTALEN_TERUG} kwartalen").font = _VET
+        koppen.add(rij)
+        rij += 1
+        _koprij(blad, rij, ["Kwartaal", "Gemeentecode", *(k.kop for k in thema_kolommen)])
+        for periode in kwartalen(kwartaal):
+            rij += 1
+            blad.cell(rij, 1, periode)
+            blad.cell(rij, 2, settings.TOTAAL)
+            for kolom_nr, kolom in enumerate(thema_kolommen, start=3):
+                _waarde(blad.cell(rij, kolom_nr), cijfers, kolom, periode, settings.TOTAAL)
+    _breedtes(blad, overslaan=koppen)
 
 
 def _definities(
-    blad: Worksheet, indicatoren: list[str], manifest: dict, drempel: int, teken: Publicatie
+    blad: Worksheet, indicatoren: list[str], manifest: dict, publicatie: Publicatie
 ) -> None:
     _kopregels(
         blad, _titel(DEFINITIES_BLAD, manifest), manifest,
@@ -243,8 +305,6 @@ def _definities(
         ("Vervangt", manifest.get("vervangt")),
         ("Reden nieuwe versie", manifest.get("reden")),
         ("Gemaakt op (UTC)", manifest.get("created_at")),
-        ("Warehouse-versie", manifest.get("warehouse_versie")),
-        ("Codeversie", manifest.get("code_versie")),
         ("Bevat demodata", "ja" if manifest.get("bevat_demo") else "nee"),
     ]:
         if waarde:
@@ -260,90 +320,81 @@ def _definities(
         blad.cell(rij, 2, naam(indicator))
         blad.cell(rij, 3, labels.definitie(indicator)).alignment = Alignment(wrap_text=True)
 
+    # the sources by name and peildatum; file names and hashes are in intern/technisch.json
     rij += 2
-    _koprij(blad, rij, ["Bestand", "Bron", "Peildatum", "Rijen", "Demo", "sha256"])
-    for bron in manifest.get("bronbestanden", []):
+    _koprij(blad, rij, ["Bron", "Soort", "Peildatum", "Demodata"])
+    bronnen = dict.fromkeys(
+        (b.get("bron"), b.get("soort"), b.get("peildatum"), "ja" if b.get("demo") else "nee")
+        for b in manifest.get("bronbestanden", [])
+    )
+    for bron in bronnen:
         rij += 1
-        for kolom_nr, waarde in enumerate([
-            bron["bestand"], bron["bron"], bron["peildatum"], bron["rijen"],
-            "ja" if bron["demo"] else "nee", bron["sha256"],
-        ], start=1):
+        for kolom_nr, waarde in enumerate(bron, start=1):
             blad.cell(rij, kolom_nr, waarde)
 
     # the sentences below overflow into the empty cells next to them: not part of the widths
     _breedtes(blad, vast={3: _BREDE_KOLOM})
     rij += 2
     blad.cell(rij, 1, "Onderdrukking kleine aantallen").font = _VET
-    for zin in onderdrukking_tekst(drempel, teken.teken, teken.teken_overig):
+    for zin in onderdrukking_tekst(publicatie):
         rij += 1
         blad.cell(rij, 1, zin)
 
 
-def onderdrukking_tekst(drempel: int, teken: str, teken_overig: str = "x") -> list[str]:
-    """The suppression rule in words (also for the report's colophon)."""
-    return [
-        f"Aantallen van 1 tot en met {drempel - 1} zijn weergegeven als {teken}, zodat geen "
-        "cijfer tot een persoon te herleiden is; 0 wordt wel getoond.",
-        "Waar een totaal één verborgen aantal zou verraden, is ook het kleinste andere aantal "
-        "van dat totaal verborgen, en het totaal zelf als er naast het verborgen aantal alleen "
-        f"nullen staan; weergegeven als {teken_overig}.",
-        "Percentages, cijfers per 10.000 inwoners, wachttijden, verblijfsduren en de "
-        "bezettingsgraad die op een verborgen aantal berusten, zijn ook verborgen "
-        f"({teken_overig}).",
-    ]
+def _neutraliseer(boek: Workbook) -> None:
+    """Every text cell as text: names, reasons and sources come from people and files."""
+    for blad in boek.worksheets:
+        for rij in blad.iter_rows():
+            for cell in rij:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULE_BEGIN):
+                    cell.value = veilige_tekst(cell.value)
+                    cell.data_type = "s"
 
 
 # --- cells ------------------------------------------------------------------------------------
 
 
-def publicatie_van(manifest: dict, drempel: int) -> Publicatie:
-    """The suppression signs a snapshot was made with (its manifest), else today's config."""
-    nu = lees_publicatie()
-    return Publicatie(drempel, manifest.get("teken") or nu.teken,
-                      manifest.get("teken_overig") or nu.teken_overig)
-
-
-def _opzoek(zichtbaar: pd.DataFrame) -> dict[tuple, tuple[float, str | None]]:
-    """(voorziening, indicator, periode, gemeentecode, perspectief, bron) -> (waarde, reden)
-    for the rows without dimension; reden is None for a shown figure."""
-    rijen = zichtbaar[zichtbaar["dimensie"].isna()]
+def opzoek(
+    gepubliceerd: pd.DataFrame, publicatie: Publicatie
+) -> dict[tuple, tuple[float, str | None]]:
+    """(voorziening, indicator, periode, gemeentecode, perspectief, bron) -> (waarde, teken)
+    for the published rows without dimension; teken is None for a shown figure."""
+    rijen = gepubliceerd[gepubliceerd["dimensie"].isna()]
     sleutels = rijen[
         ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "bron"]
     ].itertuples(index=False, name=None)
-    return dict(zip(
-        sleutels,
-        zip(rijen["waarde"],
-            [reden if verborgen else None
-             for reden, verborgen in zip(rijen["reden"], rijen["onderdrukt"], strict=True)],
-            strict=True),
-        strict=True,
-    ))
+    tekens = [
+        (teken if isinstance(teken, str) and teken else publicatie.teken_voor(reden))
+        if verborgen else None
+        for verborgen, reden, teken in zip(
+            rijen["onderdrukt"].astype(bool), rijen["reden"], rijen["teken"], strict=True)
+    ]
+    return dict(zip(sleutels, zip(rijen["waarde"], tekens, strict=True), strict=True))
 
 
-def _gemeenten(zichtbaar: pd.DataFrame, thema: Thema, kwartaal: str) -> list[tuple[str, str]]:
+def gemeenten(gepubliceerd: pd.DataFrame, thema: Thema, kwartaal: str) -> list[tuple[str, str]]:
     """(code, name) of the rows of a theme: municipalities by name, then BUITEN, ONBEKEND and
     the region total."""
-    rijen = zichtbaar[
-        zichtbaar["voorziening"].isin(thema.voorzieningen) & (zichtbaar["periode"] == kwartaal)
+    rijen = gepubliceerd[
+        gepubliceerd["voorziening"].isin(thema.voorzieningen)
+        & (gepubliceerd["periode"] == kwartaal)
     ]
     namen = dict(zip(rijen["gemeentecode"], rijen["gemeente"], strict=True))
     speciaal = [settings.BUITEN, settings.ONBEKEND, settings.TOTAAL]
-    gewoon = sorted((c for c in namen if c not in speciaal), key=lambda c: namen[c])
+    gewoon = sorted((c for c in namen if c not in speciaal), key=lambda c: str(namen[c]))
     return [(c, namen[c]) for c in [*gewoon, *speciaal] if c in namen]
 
 
-def _waarde(
-    cell, cijfers: dict, kolom: Kolom, periode: str, code: str, teken: Publicatie
-) -> None:
+def _waarde(cell, cijfers: dict, kolom: Kolom, periode: str, code: str) -> None:
     perspectief = "regio" if code == settings.TOTAAL else kolom.perspectief
     gevonden = cijfers.get(
         (kolom.voorziening, kolom.indicator, periode, code, perspectief, kolom.bron)
     )
-    if gevonden is None:
+    if gevonden is None:  # not published: nothing to show
         return
-    waarde, reden = gevonden
-    if reden:
-        cell.value = teken.teken_voor(reden)
+    waarde, teken = gevonden
+    if teken:
+        cell.value = teken
         cell.alignment = _RECHTS
     elif not pd.isna(waarde):
         cell.value = float(waarde)

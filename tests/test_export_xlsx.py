@@ -6,8 +6,10 @@ twice: once from ordinary files and once with a demo file among them.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -21,14 +23,24 @@ from warehousehulp import (
 
 from etl import settings
 from etl.build import build
-from publicatie.export_xlsx import DEFINITIES_BLAD, DEMO_TEKST, THEMAS, kolommen, kwartalen, naam
-from publicatie.snapshot import lees_snapshot, maak_snapshot
-from publicatie.suppressie import onderdruk
+from monitor.snapshots import lees_publiekscijfers, lees_snapshot
+from publicatie.export_xlsx import (
+    DEFINITIES_BLAD,
+    DEMO_TEKST,
+    THEMAS,
+    kolommen,
+    kwartalen,
+    naam,
+    onderdrukking_tekst,
+    opzoek,
+    schrijf_xlsx,
+)
+from publicatie.snapshot import maak_snapshot
+from publicatie.suppressie import Publicatie, lees_publicatie
 
 ALMERE, DRONTEN, NOP, LELYSTAD = "GM0034", "GM0303", "GM0171", "GM0995"
 KWARTAAL = "2019-K3"
-
-
+XLSX = f"publicatie/kwartaalcijfers-{KWARTAAL}.xlsx"
 
 # only the XLSX export here: the other exports start Chromium and have their own tests
 pytestmark = pytest.mark.usefixtures("alleen_xlsx")
@@ -92,7 +104,7 @@ def demo_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def workbook(snapshot: Path) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(snapshot / f"kwartaalcijfers-{KWARTAAL}.xlsx")
+    return openpyxl.load_workbook(snapshot / XLSX)
 
 
 def header_row(sheet: Worksheet, first: str = "Gemeente") -> int | None:
@@ -114,7 +126,9 @@ def row_of(sheet: Worksheet, start: int, code: str) -> int:
 
 
 def cell(sheet: Worksheet, code: str, header: str):
-    top = header_row(sheet)
+    """The cell of a municipality in the municipality table that has this header."""
+    top = next(t for t, headers in tabellen(sheet)
+               if header in headers and sheet.cell(t, 1).value == "Gemeente")
     return sheet.cell(row_of(sheet, top, code), column_of(sheet, top, header))
 
 
@@ -127,65 +141,100 @@ def test_one_sheet_per_theme_and_definitions(workbook: openpyxl.Workbook):
         assert KWARTAAL in sheet["A1"].value
 
 
-def test_figures_equal_the_parquet_after_suppression(snapshot: Path, workbook):
+def tabellen(sheet: Worksheet) -> list[tuple[int, dict[str, int]]]:
+    """(header row, {header: column}) of every table on a sheet: the municipality tables
+    (first header 'Gemeente') and the region block ('Kwartaal')."""
+    return [
+        (c.row, {h.value: h.column for h in sheet[c.row] if h.value})
+        for c in sheet["A"] if c.value in ("Gemeente", "Kwartaal")
+    ]
+
+
+def table_rows(sheet: Worksheet, top: int):
+    row = top + 1
+    while sheet.cell(row, 2).value is not None:
+        yield row
+        row += 1
+
+
+def test_marks_and_figures_are_those_of_the_publiekscijfers(snapshot: Path, workbook):
+    """Cell by cell: what the workbook shows is the published frame, nothing else."""
+    _, gepubliceerd = lees_publiekscijfers(snapshot)
+    publicatie = lees_publicatie()
+    published = opzoek(gepubliceerd, publicatie)
     _, kerncijfers = lees_snapshot(snapshot)
-    key_columns = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "bron"]
-    published = onderdruk(kerncijfers[kerncijfers.periode.isin(kwartalen(KWARTAAL))], 5)
-    published = published[published.dimensie.isna()].set_index(key_columns)
-    parquet = kerncijfers[kerncijfers.dimensie.isna()].set_index(key_columns)["waarde"]
-    checked = 0
+    echt = kerncijfers[kerncijfers.dimensie.isna()].set_index(
+        ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "bron"])["waarde"]
+    checked = hidden = 0
     for thema in THEMAS:
         sheet = workbook[thema.blad]
-        for kolom in kolommen(thema, kerncijfers, KWARTAAL):
-            top = header_row(sheet)
-            column = column_of(sheet, top, kolom.kop)
-            for row in range(top + 1, sheet.max_row + 1):
+        by_header = {k.kop: k for k in kolommen(thema, gepubliceerd, KWARTAAL)}
+        for top, headers in tabellen(sheet):
+            regio_blok = sheet.cell(top, 1).value == "Kwartaal"
+            for row in table_rows(sheet, top):
                 code = sheet.cell(row, 2).value
-                if code is None:
-                    break
-                perspectief = "regio" if code == "TOTAAL" else kolom.perspectief
-                key = (kolom.voorziening, kolom.indicator, KWARTAAL, code, perspectief,
-                       kolom.bron)
-                value = sheet.cell(row, column).value
-                if key not in published.index:
-                    assert value is None
-                    continue
-                figure = published.loc[key]
-                if figure.onderdrukt:
-                    # "<5" only where it is true; a cell hidden to protect another shows "x"
-                    assert value == ("<5" if figure.reden == "primair" else "x")
-                else:
-                    assert isinstance(value, int | float) and value == figure.waarde
-                    assert value == parquet.loc[key]
-                checked += 1
-    assert checked > 50
+                periode = sheet.cell(row, 1).value if regio_blok else KWARTAAL
+                for header, column in headers.items():
+                    if header in ("Gemeente", "Gemeentecode", "Kwartaal"):
+                        continue
+                    kolom = by_header[header]
+                    perspectief = "regio" if code == "TOTAAL" else kolom.perspectief
+                    key = (kolom.voorziening, kolom.indicator, periode, code, perspectief,
+                           kolom.bron)
+                    value = sheet.cell(row, column).value
+                    if key not in published:
+                        assert value is None, (sheet.title, row, header)
+                        continue
+                    waarde, teken = published[key]
+                    if teken:
+                        assert value == teken, (sheet.title, row, header)
+                        hidden += 1
+                    elif pd.isna(waarde):
+                        assert value is None
+                    else:
+                        assert isinstance(value, int | float) and value == waarde
+                        assert value == echt.loc[key]  # shown figures are the true ones
+                    checked += 1
+    assert checked > 100 and hidden > 5
 
 
 def test_hand_checked_cells(workbook: openpyxl.Workbook):
     bw, e33 = workbook["Beschermd wonen"], workbook["Verward gedrag (E33)"]
     assert cell(bw, LELYSTAD, "Instroom").value == "<5"  # 2: primary
-    assert cell(bw, ALMERE, "Instroom").value == "x"  # 6: the region total would tell
-    assert cell(bw, "TOTAAL", "Instroom").value == 8
-    assert cell(bw, DRONTEN, "Instroom").value == 0  # zero is shown
-    # bezetting herkomst: Almere 13 (6 + 7 housed in Lelystad), Lelystad 2, region 15
     assert cell(bw, LELYSTAD, "Bezetting").value == "<5"
-    assert cell(bw, ALMERE, "Bezetting").value == "x"
-    assert cell(bw, "TOTAAL", "Bezetting").value == 15
-    assert cell(bw, ALMERE, "Bezetting per 10.000 inwoners").value == "x"  # of a hidden 13
-    assert isinstance(cell(bw, "TOTAAL", "Bezetting per 10.000 inwoners").value, float)
-    assert cell(e33, ALMERE, "Meldingen").value == 12
     assert cell(e33, DRONTEN, "Meldingen").value == "<5"  # 3
-    assert cell(e33, NOP, "Meldingen").value == "x"  # 6: smallest other non-zero
-    assert cell(e33, "TOTAAL", "Meldingen").value == sum(MELDINGEN.values())
+    assert cell(e33, ALMERE, "Meldingen").value in (12, "x")
+    # Lelystad's 2 cannot be read off its table: beside it something else is hidden
+    # (BW instroom: Almere 6, Lelystad 2, the rest 0, region 8)
+    top = header_row(bw)
+    column = column_of(bw, top, "Instroom")
+    others = [bw.cell(r, column).value for r in table_rows(bw, top)
+              if bw.cell(r, 2).value != LELYSTAD]
+    assert any(isinstance(v, str) for v in others)
+    assert all(v in (0, 6, 8, "x", "<5", None) for v in others)
+    # a rate is shown only beside its shown count of at least min_basis (10): Almere's 13
+    bezetting = cell(bw, ALMERE, "Bezetting").value
+    per_10000 = cell(bw, ALMERE, "Bezetting per 10.000 inwoners").value
+    assert bezetting in (13, "x")
+    assert (per_10000 == "x") if bezetting == "x" else isinstance(per_10000, float)
     spreiding = workbook["Spreiding"]
-    assert cell(spreiding, ALMERE, "BW bezetting herkomst").value == "x"  # 13: secondary
-    # verblijf: Almere 6 (all BW midden) + Lelystad 9 (BW midden 2 + BW hoog 7) = 15. The 2
-    # is small; Almere's BW midden 6 covers it in the BW midden column, and then Almere's own
-    # total (6, nothing else beside it) would tell that 6: it goes too, and Lelystad's 9 with
-    # it, or 15 - 9 would.
-    assert cell(spreiding, ALMERE, "BW bezetting verblijf").value == "x"
-    assert cell(spreiding, LELYSTAD, "BW bezetting verblijf").value == "x"
     assert cell(spreiding, LELYSTAD, "BW capaciteit").value == 10
+    assert cell(spreiding, ALMERE, "BW bezetting herkomst").value in (13, "x")
+
+
+def test_one_perspective_per_table(workbook: openpyxl.Workbook):
+    for thema in THEMAS:
+        sheet = workbook[thema.blad]
+        for _, headers in tabellen(sheet):
+            figures = [h for h in headers if h not in ("Gemeente", "Gemeentecode", "Kwartaal")]
+            if thema.spreiding:
+                soorten = {h.rsplit(" ", 1)[1] for h in figures}
+                assert soorten in ({"herkomst"}, {"verblijf", "capaciteit"}), figures
+    spreiding = workbook["Spreiding"]
+    _, (tweede, koppen) = tabellen(spreiding)
+    assert spreiding.cell(tweede - 1, 1).value.startswith("Naar verblijf")
+    assert "BW capaciteit" in koppen and "BW bezetting verblijf" in koppen
+    assert header_row(spreiding, "Kwartaal") is None  # no region block: the themes have it
 
 
 def test_a_theme_without_figures_says_so(workbook: openpyxl.Workbook):
@@ -210,10 +259,14 @@ def test_region_block_has_the_last_eight_quarters(workbook: openpyxl.Workbook):
 
 def test_numbers_are_numeric_cells_with_dutch_formats(workbook: openpyxl.Workbook):
     bw = workbook["Beschermd wonen"]
-    count = cell(bw, "TOTAAL", "Instroom")
-    assert count.data_type == "n" and count.number_format == "#,##0"
-    rate = cell(bw, "TOTAAL", "Bezetting per 10.000 inwoners")
-    assert rate.data_type == "n" and rate.number_format == "#,##0.00"
+    top = header_row(bw)
+    formaten = {"Instroom": "#,##0", "Bezetting": "#,##0",
+                "Bezetting per 10.000 inwoners": "#,##0.00"}
+    for kop, formaat in formaten.items():
+        waarden = [bw.cell(r, column_of(bw, top, kop)) for r in table_rows(bw, top)]
+        getallen = [c for c in waarden if c.data_type == "n" and c.value is not None]
+        assert getallen, kop  # some figure of the column is shown
+        assert {c.number_format for c in getallen} == {formaat}, kop
     assert cell(bw, LELYSTAD, "Instroom").data_type == "s"  # the suppression sign is text
     for sheet in workbook.worksheets[:-1]:
         top = header_row(sheet)
@@ -243,22 +296,37 @@ def test_headers_are_bold_frozen_and_fit(workbook: openpyxl.Workbook):
 
 
 def test_definitions_and_sources(snapshot: Path, workbook: openpyxl.Workbook):
-    manifest, kerncijfers = lees_snapshot(snapshot)
+    _, gepubliceerd = lees_publiekscijfers(snapshot)
+    technisch = json.loads((snapshot / "intern" / "technisch.json").read_text(encoding="utf-8"))
     sheet = workbook[DEFINITIES_BLAD]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     defined = {r[0]: r for r in rows if r[0] and r[2]}
-    indicators = {k.indicator for t in THEMAS for k in kolommen(t, kerncijfers, KWARTAAL)}
+    indicators = {k.indicator for t in THEMAS for k in kolommen(t, gepubliceerd, KWARTAAL)}
     assert indicators >= {"instroom", "bezetting_per_10000", "meldingen", "capaciteit"}
     for indicator in indicators:
         assert defined[indicator][1] == naam(indicator)
         assert len(defined[indicator][2]) > 20
     assert "Per 10.000 inwoners" in defined["bezetting_per_10000"][2]
-    for bron in manifest["bronbestanden"]:
-        row = next(r for r in rows if r[0] == bron["bestand"])
-        assert row[1] == bron["bron"] and row[2] == bron["peildatum"]
-        assert bron["sha256"] in row
+    # the sources by name, kind and peildatum
+    for bron in technisch["bronbestanden"]:
+        assert [bron["bron"], bron["soort"], bron["peildatum"], "nee"] in [r[:4] for r in rows]
     text = " ".join(str(v) for r in rows for v in r if v)
     assert "Aantallen van 1 tot en met 4 zijn weergegeven als <5" in text
+    assert "Tau-Argus" in text and "ten minste 10 personen" in text
+    # nothing technical in the public workbook: that is in intern/technisch.json
+    for technical in (technisch["warehouse_versie"], technisch["code_versie"],
+                      *(b["sha256"] for b in technisch["bronbestanden"]),
+                      *(b["bestand"] for b in technisch["bronbestanden"])):
+        assert technical not in text
+    for word in ("sha256", "warehouse", "Codeversie", "config", ".toml", ".csv"):
+        assert word.lower() not in text.lower()
+
+
+def test_suppression_text_follows_the_rules():
+    zinnen = onderdrukking_tekst(Publicatie(drempel=10, teken="<10", teken_overig="*"))
+    text = " ".join(zinnen)
+    assert "Aantallen van 1 tot en met 9 zijn weergegeven als <10" in text
+    assert "weergegeven als *" in text and "ten minste 10 personen" in text
 
 
 def _marker_cells(path: Path) -> dict[str, list]:
@@ -270,7 +338,7 @@ def _marker_cells(path: Path) -> dict[str, list]:
 
 
 def test_demo_marker_on_every_sheet_of_a_demo_snapshot(demo_snapshot: Path, snapshot: Path):
-    demo = _marker_cells(demo_snapshot / f"kwartaalcijfers-{KWARTAAL}.xlsx")
+    demo = _marker_cells(demo_snapshot / XLSX)
     assert len(demo) == len(THEMAS) + 1
     for title, cells in demo.items():
         assert len(cells) == 1, title
@@ -278,16 +346,83 @@ def test_demo_marker_on_every_sheet_of_a_demo_snapshot(demo_snapshot: Path, snap
         assert cells[0].row <= 3  # among the title rows, above the frozen header
     assert lees_snapshot(demo_snapshot)[0]["bevat_demo"] is True
 
-    plain = _marker_cells(snapshot / f"kwartaalcijfers-{KWARTAAL}.xlsx")
+    plain = _marker_cells(snapshot / XLSX)
     assert all(cells == [] for cells in plain.values())
 
 
 def test_the_shipped_quarter_exports(shipped_warehouse: Path, tmp_path: Path):
     folder = maak_snapshot("2026-K3", shipped_warehouse, tmp_path)
-    book = openpyxl.load_workbook(folder / "kwartaalcijfers-2026-K3.xlsx")
+    book = openpyxl.load_workbook(folder / "publicatie" / "kwartaalcijfers-2026-K3.xlsx")
     assert all(
         any(c.value == DEMO_TEKST for row in sheet.iter_rows(max_row=3) for c in row)
         for sheet in book
     )
     _, kerncijfers = lees_snapshot(folder)
     assert isinstance(kerncijfers, pd.DataFrame) and len(kerncijfers) > 100_000
+
+
+# --- the workbook from a hand-made published frame --------------------------------------------
+
+KOLOMMEN = ["voorziening", "indicator", "periode", "periode_type", "gemeentecode", "gemeente",
+            "perspectief", "dimensie", "waarde", "bron", "demo", "onderdrukt", "reden", "teken"]
+
+
+def published_row(gemeentecode: str, gemeente: str, waarde: float | None, bron: str = "Politie",
+                  reden: str | None = None, teken: str | None = None,
+                  periode: str = KWARTAAL) -> tuple:
+    hidden = teken is not None
+    return ("E33", "meldingen", periode, "kwartaal", gemeentecode, gemeente, "regio", None,
+            np.nan if hidden else waarde, bron, False, hidden, reden, teken)
+
+
+def test_the_workbook_shows_the_published_frame_and_nothing_else(tmp_path: Path):
+    gepubliceerd = pd.DataFrame([
+        published_row(ALMERE, "Almere", 12.0),
+        published_row(DRONTEN, "Dronten", None, reden="primair", teken="≤4"),
+        published_row(LELYSTAD, "Lelystad", None, reden="secundair", teken="*"),
+        # Noordoostpolder is not published at all (say its figure is 7): nothing may show
+        published_row("TOTAAL", "Regio totaal", 30.0),
+        published_row("TOTAAL", "Regio totaal", None, periode="2019-K2", reden="secundair",
+                      teken="*"),
+    ], columns=KOLOMMEN)
+    manifest = {"kwartaal": KWARTAAL, "versie": KWARTAAL, "bevat_demo": False}
+    pad = schrijf_xlsx(gepubliceerd, manifest, tmp_path,
+                       Publicatie(drempel=5, teken="<5", teken_overig="x"))
+    assert pad == tmp_path / XLSX
+    sheet = openpyxl.load_workbook(pad)["Verward gedrag (E33)"]
+    assert cell(sheet, ALMERE, "Meldingen").value == 12
+    assert cell(sheet, DRONTEN, "Meldingen").value == "≤4"  # the frame's own sign
+    assert cell(sheet, LELYSTAD, "Meldingen").value == "*"
+    assert cell(sheet, "TOTAAL", "Meldingen").value == 30
+    top = header_row(sheet)
+    assert NOP not in [sheet.cell(r, 2).value for r in table_rows(sheet, top)]
+    regio = header_row(sheet, "Kwartaal")
+    by_quarter = {sheet.cell(r, 1).value: sheet.cell(r, 3).value for r in table_rows(sheet, regio)}
+    assert by_quarter["2019-K3"] == 30 and by_quarter["2019-K2"] == "*"
+    assert by_quarter["2019-K1"] is None  # not published
+
+
+def test_formula_like_text_is_neutralised(tmp_path: Path):
+    bron = '=HYPERLINK("http://e.example","klik")'
+    gepubliceerd = pd.DataFrame([
+        published_row(ALMERE, "+Almere", 12.0, bron=bron),
+        published_row(DRONTEN, "@Dronten", 9.0, bron=bron),
+        published_row("TOTAAL", "-Regio", 21.0, bron=bron),
+    ], columns=KOLOMMEN)
+    manifest = {
+        "kwartaal": KWARTAAL, "versie": f"{KWARTAAL}-v2", "vervangt": KWARTAAL,
+        "reden": "=1+1", "bevat_demo": False, "regio": "\tFlevoland",
+        "bronbestanden": [
+            {"bron": b, "soort": "tellingen", "peildatum": "2019-10-15", "demo": False}
+            for b in ("-2+3", bron)
+        ],
+    }
+    book = openpyxl.load_workbook(
+        schrijf_xlsx(gepubliceerd, manifest, tmp_path, lees_publicatie()))
+    texts = [c for sheet in book for row in sheet.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert not [c.coordinate for c in texts if c.data_type == "f"]
+    assert not [c.value for c in texts if c.value.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    values = {c.value for c in texts}
+    assert {"'+Almere", "'@Dronten", "'-Regio", "'=1+1", "'-2+3"} <= values
+    assert f"'{bron}" in values

@@ -27,15 +27,19 @@ from warehousehulp import (
 from etl import settings
 from etl.__main__ import main
 from etl.build import build
-from publicatie.snapshot import (
+from monitor.snapshots import (
     REFERENTIE_TABELLEN,
     SnapshotFout,
     lees_kerncijfers,
+    lees_publiekscijfers,
     lees_snapshot,
-    maak_snapshot,
+    open_snapshot,
     snapshots,
     vergelijk,
+    vind_snapshot,
 )
+from publicatie.snapshot import maak_snapshot
+from publicatie.suppressie import beveilig, lees_publicatie
 
 # only the XLSX export here: the other exports start Chromium and have their own tests
 pytestmark = pytest.mark.usefixtures("alleen_xlsx")
@@ -97,7 +101,7 @@ def live(warehouse: Path, sql: str = "SELECT * FROM kerncijfers") -> pd.DataFram
 
 def test_parquet_is_kerncijfers_up_to_the_quarter(warehouse: Path, tmp_path: Path):
     folder = maak_snapshot("2019-K2", warehouse, tmp_path)
-    table = pq.read_table(folder / "kerncijfers.parquet")
+    table = pq.read_table(folder / "intern" / "kerncijfers.parquet")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         expected = con.sql(
             "SELECT * FROM kerncijfers WHERE periode IN ('2019-K1', '2019-K2', '2018') "
@@ -114,8 +118,9 @@ def test_parquet_is_kerncijfers_up_to_the_quarter(warehouse: Path, tmp_path: Pat
 
 
 def test_the_snapshot_holds_the_figures_of_the_quarter(warehouse: Path, tmp_path: Path):
-    manifest, frame = lees_snapshot(maak_snapshot("2019-K3", warehouse, tmp_path))
-    assert manifest["rijen"] == len(frame)
+    folder = maak_snapshot("2019-K3", warehouse, tmp_path)
+    _, frame = lees_snapshot(folder)
+    assert technisch(folder)["rijen"] == len(frame)
     almere = frame[
         (frame.indicator == "instroom") & (frame.periode == "2019-K3")
         & (frame.gemeentecode == "GM0034") & (frame.perspectief == "herkomst")
@@ -123,6 +128,10 @@ def test_the_snapshot_holds_the_figures_of_the_quarter(warehouse: Path, tmp_path
     ]
     assert almere.waarde.tolist() == [6.0]
     assert set(frame.periode) == {"2018", "2019-K1", "2019-K2", "2019-K3"}
+
+
+def technisch(folder: Path) -> dict:
+    return json.loads((folder / "intern" / "technisch.json").read_text(encoding="utf-8"))
 
 
 def inhoud(folder):
@@ -135,16 +144,33 @@ def test_manifest_records_provenance(warehouse: Path, raw: Path, tmp_path: Path)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     meta = dict(live(warehouse, "SELECT sleutel, waarde FROM meta").itertuples(index=False))
 
+    # the index: what anyone looking at the record needs first
+    assert sorted(manifest) == sorted([
+        "kwartaal", "versie", "vervangt", "reden", "created_at", "regio", "bevat_demo",
+        "drempel", "teken", "teken_overig", "bestanden",
+    ])
     assert manifest["kwartaal"] == manifest["versie"] == "2019-K3"
     assert manifest["vervangt"] is None and manifest["reden"] is None
     assert datetime.fromisoformat(manifest["created_at"]).utcoffset().total_seconds() == 0
-    assert manifest["warehouse_versie"] == meta["versie"]
-    assert manifest["schema_versie"] == str(settings.SCHEMA_VERSION)
-    assert manifest["code_versie"] == meta["code_versie"]
+    assert manifest["regio"] == meta["regio"]
     assert manifest["bevat_demo"] is False
     assert manifest["drempel"] == 5 and manifest["teken"] == "<5"
+    assert manifest["teken_overig"] == "x"
 
-    files = {f["bestand"]: f for f in manifest["bronbestanden"]}
+    # the technical part, kept internal
+    tech = technisch(folder)
+    assert tech["warehouse_versie"] == meta["versie"]
+    assert tech["warehouse_gebouwd_op"] == meta["gebouwd_op"]
+    assert tech["schema_versie"] == str(settings.SCHEMA_VERSION)
+    assert tech["code_versie"] == meta["code_versie"]
+    publicatie = lees_publicatie()
+    assert tech["beveiliging"]["drempel"] == publicatie.drempel == 5
+    assert tech["beveiliging"]["config"] == "config/publicatie.toml"
+    assert tech["beveiliging"]["config_sha256"] == hashlib.sha256(
+        (settings.ROOT / "config" / "publicatie.toml").read_bytes()).hexdigest()
+    assert tech["beveiliging"]["vorige"] is None
+
+    files = {f["bestand"]: f for f in tech["bronbestanden"]}
     on_disk = sorted(p for p in raw.rglob("*.csv"))
     assert sorted(files) == sorted(p.relative_to(raw).as_posix() for p in on_disk)
     for path in on_disk:
@@ -158,10 +184,11 @@ def test_manifest_records_provenance(warehouse: Path, raw: Path, tmp_path: Path)
         p.relative_to(folder).as_posix() for p in folder.rglob("*")
         if p.is_file() and p.name != "manifest.json"
     )
-    assert sorted(manifest["bestanden"]) == written == [
-        "kerncijfers.parquet", "kwartaalcijfers-2019-K3.xlsx",
-        *(f"referentie/{naam}.parquet" for naam in sorted(REFERENTIE_TABELLEN)),
-    ]
+    assert sorted(manifest["bestanden"]) == written == sorted([
+        "intern/audit-2019-K3.csv", "intern/kerncijfers.parquet", "intern/technisch.json",
+        *(f"intern/referentie/{naam}.parquet" for naam in REFERENTIE_TABELLEN),
+        "publicatie/kwartaalcijfers-2019-K3.xlsx", "publicatie/publiekscijfers-2019-K3.parquet",
+    ])
     for name, sha in manifest["bestanden"].items():
         assert sha == hashlib.sha256((folder / name).read_bytes()).hexdigest()
 
@@ -176,7 +203,8 @@ def test_demo_data_is_flagged(raw: Path, tmp_path: Path):
     build(demo_raw, demo_warehouse, settings.REFERENCE_DIR)
     manifest, _ = lees_snapshot(maak_snapshot("2019-K3", demo_warehouse, tmp_path / "uit"))
     assert manifest["bevat_demo"] is True
-    demo = {f["bestand"]: f["demo"] for f in manifest["bronbestanden"]}
+    demo = {f["bestand"]: f["demo"]
+            for f in technisch(tmp_path / "uit" / "2019-K3")["bronbestanden"]}
     assert demo["tellingen/tellingen_demo_2019-10-15.csv"] is True
     assert demo["trajecten/trajecten_zorg_2019-10-15.csv"] is False
 
@@ -207,7 +235,7 @@ def test_a_snapshot_is_never_overwritten_and_new_versions_need_a_reason(
     assert manifest["versie"] == "2019-K3-v2" and manifest["kwartaal"] == "2019-K3"
     assert manifest["reden"] == "Correctie politie K3"
     assert manifest["vervangt"] == "2019-K3"
-    assert (second / "kwartaalcijfers-2019-K3.xlsx").is_file()
+    assert (second / "publicatie" / "kwartaalcijfers-2019-K3-v2.xlsx").is_file()
 
     third = maak_snapshot("2019-K3", warehouse, tmp_path, nieuwe_versie=True, reden="Nog één")
     assert third.name == "2019-K3-v3"
@@ -262,10 +290,191 @@ def test_a_failed_export_leaves_nothing_behind(
 
 def test_a_changed_parquet_is_refused(warehouse: Path, tmp_path: Path):
     folder = maak_snapshot("2019-K3", warehouse, tmp_path)
-    table = pq.read_table(folder / "kerncijfers.parquet").slice(1)
-    pq.write_table(table, folder / "kerncijfers.parquet")
+    table = pq.read_table(folder / "intern" / "kerncijfers.parquet").slice(1)
+    pq.write_table(table, folder / "intern" / "kerncijfers.parquet")
     with pytest.raises(SnapshotFout, match="niet meer zoals vastgelegd"):
         lees_snapshot(folder)
+    with pytest.raises(SnapshotFout, match="niet meer zoals vastgelegd"):
+        open_snapshot(folder)
+    lees_publiekscijfers(folder)  # the published figures are untouched
+    open_snapshot(folder, publiek=True).close()
+
+    publiek = folder / "publicatie" / "publiekscijfers-2019-K3.parquet"
+    pq.write_table(pq.read_table(publiek).slice(1), publiek)
+    with pytest.raises(SnapshotFout, match="niet meer zoals vastgelegd"):
+        lees_publiekscijfers(folder)
+    with pytest.raises(SnapshotFout, match="niet meer zoals vastgelegd"):
+        open_snapshot(folder, publiek=True)
+
+
+# --- the folder: internal apart from public -------------------------------------------------
+
+
+def regel(frame: pd.DataFrame, gemeentecode: str, indicator: str = "instroom",
+          periode: str = "2019-K3") -> pd.Series:
+    """The BW row of a municipality by herkomst, without dimension."""
+    rows = frame[
+        (frame.voorziening == "BW") & (frame.indicator == indicator) & (frame.periode == periode)
+        & (frame.gemeentecode == gemeentecode) & (frame.perspectief == "herkomst")
+        & frame.dimensie.isna()
+    ]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def gelijk(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing as None in every column, so frames compare regardless of string dtypes."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def test_internal_and_public_files_are_apart(warehouse: Path, tmp_path: Path):
+    folder = maak_snapshot("2019-K3", warehouse, tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == ["intern", "manifest.json", "publicatie"]
+
+    # intern: the figures as they are; Lelystad's BW instroom is 2
+    _, kerncijfers = lees_snapshot(folder)
+    assert regel(kerncijfers, "GM0995").waarde == 2
+
+    # publicatie: only public files, every one named after the version; the figures there are
+    # exactly what beveilig() returns, with the 2 hidden behind its sign
+    public = sorted(p.relative_to(folder / "publicatie").as_posix()
+                    for p in (folder / "publicatie").rglob("*") if p.is_file())
+    assert public == ["kwartaalcijfers-2019-K3.xlsx", "publiekscijfers-2019-K3.parquet"]
+    _, gepubliceerd = lees_publiekscijfers(folder)
+    expected = beveilig(kerncijfers, "2019-K3", lees_publicatie()).reset_index(drop=True)
+    pd.testing.assert_frame_equal(gelijk(gepubliceerd), gelijk(expected), check_dtype=False)
+    lelystad = regel(gepubliceerd, "GM0995")
+    assert lelystad.onderdrukt and np.isnan(lelystad.waarde)
+    assert (lelystad.reden, lelystad.teken) == ("primair", "<5")
+    assert {"onderdrukt", "reden", "teken"} <= set(gepubliceerd.columns)
+    # no count of people from 1 to 4 is readable in the public file
+    telling = (~gepubliceerd.indicator.str.endswith(settings.RATIO_SUFFIXES)
+               & (gepubliceerd.indicator != "capaciteit"))
+    assert not gepubliceerd[telling].waarde.between(1, 4).any()
+
+    # the audit of those figures is kept internal
+    controle = pd.read_csv(folder / "intern" / "audit-2019-K3.csv")
+    assert "ok" in controle.columns and controle["ok"].astype(bool).all()
+
+    # the dashboard's publieksversie reads the same file
+    with open_snapshot(folder, publiek=True) as con:
+        shown = con.execute(
+            "SELECT waarde, onderdrukt, teken FROM kerncijfers WHERE voorziening = 'BW' "
+            "AND indicator = 'instroom' AND periode = '2019-K3' AND gemeentecode = 'GM0995' "
+            "AND perspectief = 'herkomst' AND dimensie IS NULL").fetchall()
+        meta = dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
+    assert shown == [(None, True, "<5")]
+    assert meta["versie"] == meta["snapshot"] == "2019-K3" and meta["publiek"] == "ja"
+    assert meta["warehouse_versie"] == technisch(folder)["warehouse_versie"]
+    with open_snapshot(folder) as con:
+        assert con.execute(
+            "SELECT waarde FROM kerncijfers WHERE voorziening = 'BW' AND indicator = 'instroom' "
+            "AND periode = '2019-K3' AND gemeentecode = 'GM0995' AND perspectief = 'herkomst' "
+            "AND dimensie IS NULL").fetchall() == [(2.0,)]
+        tabellen = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert tabellen >= set(REFERENTIE_TABELLEN)
+
+
+def test_a_new_versions_files_carry_its_version(warehouse: Path, tmp_path: Path):
+    maak_snapshot("2019-K3", warehouse, tmp_path)
+    second = maak_snapshot("2019-K3", warehouse, tmp_path, nieuwe_versie=True, reden="Correctie")
+    manifest, _ = lees_snapshot(second)
+    assert sorted(manifest["bestanden"]) == sorted(
+        p.relative_to(second).as_posix() for p in second.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    )
+    versioned = [name for name in manifest["bestanden"]
+                 if name.startswith("publicatie/") or "audit" in name]
+    assert sorted(versioned) == [
+        "intern/audit-2019-K3-v2.csv", "publicatie/kwartaalcijfers-2019-K3-v2.xlsx",
+        "publicatie/publiekscijfers-2019-K3-v2.parquet",
+    ]
+    assert lees_publiekscijfers(second)[0]["versie"] == "2019-K3-v2"
+
+
+def test_the_previous_snapshot_is_passed_to_the_protection(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    gezien: list[pd.DataFrame | None] = []
+
+    def spy(kerncijfers, kwartaal, publicatie, vorige=None):
+        gezien.append(vorige)
+        return beveilig(kerncijfers, kwartaal, publicatie, vorige)
+
+    monkeypatch.setattr("publicatie.snapshot.beveilig", spy)
+    k2 = maak_snapshot("2019-K2", warehouse, tmp_path)
+    k3 = maak_snapshot("2019-K3", warehouse, tmp_path)
+    v2 = maak_snapshot("2019-K3", warehouse, tmp_path, nieuwe_versie=True, reden="Correctie")
+    assert gezien[0] is None  # nothing before 2019-K2
+    # the newest snapshot of the previous quarter, then the newest earlier version
+    pd.testing.assert_frame_equal(gezien[1], lees_publiekscijfers(k2)[1])
+    pd.testing.assert_frame_equal(gezien[2], lees_publiekscijfers(k3)[1])
+    assert [technisch(f)["beveiliging"]["vorige"] for f in (k2, k3, v2)] == [
+        None, "2019-K2", "2019-K3"]
+
+
+def test_a_leak_found_by_the_audit_refuses_the_snapshot(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def leaking(gepubliceerd, kerncijfers, publicatie, vorige=None, inwoners=None):
+        assert inwoners is not None and {"gemeentecode", "inwoners"} <= set(inwoners.columns)
+        rows = [
+            ("BW", "instroom", "2019-K3", "GM0034", "herkomst", None, "trajecten", 6, 6, True),
+            ("BW", "instroom", "2019-K3", "GM0995", "herkomst", None, "trajecten", 2, 2, False),
+            ("BW", "uitstroom", "2019-K3", "GM0995", "herkomst", None, "trajecten", 1, 1, False),
+        ]
+        return pd.DataFrame(rows, columns=[
+            "voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie",
+            "bron", "ondergrens", "bovengrens", "ok"])
+
+    monkeypatch.setattr("publicatie.snapshot.audit", leaking)
+    with pytest.raises(SnapshotFout) as fout:
+        maak_snapshot("2019-K3", warehouse, tmp_path)
+    melding = str(fout.value)
+    assert "2 verborgen cellen" in melding
+    assert "BW instroom 2019-K3 GM0995" in melding and "2 – 2" in melding
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- finding and reading a snapshot -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def uit(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A snapshot folder with one snapshot, 2019-K3 (XLSX only: a module fixture is made
+    before the function-scoped alleen_xlsx applies)."""
+    folder = tmp_path_factory.mktemp("vind")
+    maak_snapshot("2019-K3", warehouse, folder, exports=("xlsx",))
+    return folder
+
+
+@pytest.mark.parametrize("versie", [
+    "../../evil", "..", "2019-K3/../2019-K3", "/etc", "[x](http://e)", "<b>2019-K3</b>",
+    "2019-K3\n", "2019-K4", "2019-K3-v2", "", "2019-K3-v1",
+])
+def test_vind_snapshot_refuses_anything_but_an_existing_version(uit: Path, versie: str):
+    assert vind_snapshot(uit, "2019-K3") == uit / "2019-K3"
+    if versie == "/etc":
+        versie = str(uit / "2019-K3")  # an absolute path to a real snapshot is no version
+    with pytest.raises(SnapshotFout) as fout:
+        vind_snapshot(uit, versie)
+    melding = str(fout.value)
+    assert str(uit) not in melding and "<" not in melding and "](" not in melding
+    assert versie not in melding if versie else True
+
+
+def test_a_broken_manifest_is_refused_and_not_listed(warehouse: Path, tmp_path: Path):
+    good = maak_snapshot("2019-K2", warehouse, tmp_path)
+    broken = maak_snapshot("2019-K3", warehouse, tmp_path)
+    (broken / "manifest.json").write_text('{"kwartaal": "2019-K3", ', encoding="utf-8")
+    for lees in (lees_snapshot, lees_publiekscijfers, open_snapshot):
+        with pytest.raises(SnapshotFout, match=r"manifest\.json is beschadigd"):
+            lees(broken)
+    assert [m["map"] for m in snapshots(tmp_path)] == [str(good)]
+    (broken / "manifest.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(SnapshotFout, match="geen snapshotmanifest"):
+        lees_snapshot(broken)
+    assert [m["versie"] for m in snapshots(tmp_path)] == ["2019-K2"]
 
 
 # --- comparison -------------------------------------------------------------------------------
@@ -307,6 +516,14 @@ def test_comparison_after_a_correction(raw: Path, warehouse: Path, tmp_path: Pat
 
     assert vergelijk(frozen, frozen).empty
     assert vergelijk(today, lees_kerncijfers(rebuilt, "2019-K3")).empty
+
+    # a correction's old and new counts are figures before disclosure control: internal only
+    corrected = maak_snapshot("2019-K3", rebuilt, tmp_path / "na")
+    with open_snapshot(corrected) as con:
+        assert con.execute("SELECT vorige_waarde, nieuwe_waarde FROM correcties").fetchall() == [
+            (12, 15)]
+    with open_snapshot(corrected, publiek=True) as con:
+        assert con.execute("SELECT count(*) FROM correcties").fetchall() == [(0,)]
 
 
 def test_comparison_lists_figures_on_one_side_only():
