@@ -1,10 +1,17 @@
 """The dashboard's only way into the figures: read-only, cached, named queries.
 
 The figures come from one of three sources, chosen in the sidebar (and in the link):
-the live warehouse, a frozen snapshot ("zoals gepresenteerd"), and either of them as the
-publieksversie (small numbers suppressed). Connections are cached per source file (a rebuild
-swaps in a new file, which gets a new connection); query results are cached per source and
-version, so a rebuilt warehouse is picked up without a restart.
+the live warehouse, a frozen snapshot ("zoals gepresenteerd", its unsuppressed figures), and
+the publieksversie: exactly the published figures of a snapshot (its publiekscijfers file, the
+one every export is made from), of the newest snapshot when "Actueel" is chosen. The data layer
+only reads snapshots (monitor.snapshots); making one is the publication layer's job.
+
+Every source's `kerncijfers` has a column `teken`: the mark ('<5', 'x') shown instead of a
+figure the disclosure control hid (whose `waarde` is NULL), NULL everywhere else.
+
+Connections are cached per source file (a rebuild swaps in a new file, which gets a new
+connection); query results are cached per source and version, so a rebuilt warehouse is picked
+up without a restart.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import streamlit as st
 
 from etl import settings
 from monitor import labels, perioden
+from monitor import snapshots as lezer
 
 QUERIES = Path(__file__).resolve().parent / "queries"
 ACTUEEL = "Actueel"
@@ -32,6 +40,15 @@ PUBLIEK_SLEUTEL = "publiek"
 
 class WarehouseMissing(RuntimeError):
     """No warehouse has been built yet."""
+
+
+class SnapshotOnbekend(WarehouseMissing):
+    """The chosen snapshot is not one of those that exist (or is no longer as recorded); the
+    message is Dutch and never repeats what the link asked for."""
+
+
+class NietGepubliceerd(WarehouseMissing):
+    """The publieksversie was asked for, but no snapshot has been made: nothing is published."""
 
 
 def warehouse_path() -> Path:
@@ -52,26 +69,16 @@ def _sql(name: str) -> str:
 class _Bron:
     con: duckdb.DuckDBPyConnection
     search_path: str
+    manifest: dict | None = None  # the snapshot's, for a snapshot and the publieksversie
 
 
-def _publiek_maken(con: duckdb.DuckDBPyConnection, bron_kerncijfers: str) -> None:
-    """Replace kerncijfers by its suppressed twin and hide the trajecten counts, so every page
-    of the publieksversie shows only what may be published."""
-    from publicatie.suppressie import lees_publicatie, onderdruk
-
-    frame = con.execute(f"SELECT * FROM {bron_kerncijfers}").df()
-    publiek = onderdruk(frame, lees_publicatie().drempel)
-    con.register("v_publiek", publiek[list(frame.columns)])
-    con.execute(
-        "CREATE OR REPLACE TABLE memory.main.kerncijfers_publiek AS SELECT * FROM v_publiek"
-    )
-    con.unregister("v_publiek")
-    con.execute("CREATE OR REPLACE VIEW memory.main.kerncijfers AS "
-                "SELECT * FROM memory.main.kerncijfers_publiek")
+# Every source's kerncijfers gets the `teken` column the published figures have, so the named
+# queries select it everywhere (NULL: nothing hidden).
+_MET_TEKEN = "CREATE VIEW {schema}.kerncijfers AS SELECT *, NULL::VARCHAR AS teken FROM {bron}"
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _connect(path: str, stamp: tuple[int, int], publiek: bool) -> _Bron:
+def _connect(path: str, stamp: tuple[int, int]) -> _Bron:
     del stamp  # part of the cache key only: a swapped-in file has a new inode/mtime
     # Not duckdb.connect(path): within one process that hands back the database already
     # open for the path, i.e. the old file after a rebuild. A fresh in-memory connection
@@ -79,25 +86,23 @@ def _connect(path: str, stamp: tuple[int, int], publiek: bool) -> _Bron:
     # No replacement scans: a table name must never resolve to a Python variable.
     con = duckdb.connect(config={"python_enable_replacements": False})
     con.execute("ATTACH ? AS warehouse (READ_ONLY)", [path])
-    if not publiek:
-        return _Bron(con, "warehouse.main")
-    _publiek_maken(con, "warehouse.main.kerncijfers")
-    for tabel in ("stg_trajecten", "stg_capaciteit", "raw_capaciteit"):
-        con.execute(f"CREATE VIEW memory.main.{tabel} AS "
-                    f"SELECT * FROM warehouse.main.{tabel} WHERE false")
+    con.execute(_MET_TEKEN.format(schema="memory.main", bron="warehouse.main.kerncijfers"))
     return _Bron(con, "memory.main,warehouse.main")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _connect_snapshot(path: str, stamp: int, publiek: bool) -> _Bron:
     del stamp
-    from publicatie.snapshot import open_snapshot
-
-    con = open_snapshot(Path(path))
-    if publiek:
-        con.execute("CREATE TABLE memory.main.kerncijfers_bron AS SELECT * FROM kerncijfers")
-        _publiek_maken(con, "memory.main.kerncijfers_bron")
-    return _Bron(con, "memory.main")
+    folder = Path(path)
+    # the publieksversie is the snapshot's published figures as they are: never suppressed
+    # again here (the exports show the same file)
+    con = lezer.open_snapshot(folder, publiek=publiek)
+    kolommen = {r[0] for r in con.execute("DESCRIBE kerncijfers").fetchall()}
+    if "teken" in kolommen:
+        return _Bron(con, "memory.main", lezer.lees_manifest(folder))
+    con.execute("CREATE SCHEMA memory.dashboard")
+    con.execute(_MET_TEKEN.format(schema="memory.dashboard", bron="memory.main.kerncijfers"))
+    return _Bron(con, "memory.dashboard,memory.main", lezer.lees_manifest(folder))
 
 
 def bron() -> tuple[str, bool]:
@@ -106,22 +111,35 @@ def bron() -> tuple[str, bool]:
             bool(st.session_state.get(PUBLIEK_SLEUTEL)))
 
 
+def laatste_snapshot() -> dict | None:
+    """The manifest of the last published snapshot: the latest quarter, its latest version."""
+    lijst = snapshots()
+    return max(lijst, key=lambda m: lezer.kwartaal_van(m["versie"])) if lijst else None
+
+
 def _connection() -> tuple[str, _Bron]:
     gekozen, publiek = bron()
-    if gekozen == ACTUEEL:
+    if gekozen == ACTUEEL and not publiek:
         path = warehouse_path()
         try:
             info = path.stat()
         except FileNotFoundError as exc:
             raise WarehouseMissing(str(path)) from exc
-        sleutel = f"{path}|{publiek}"
-        return sleutel, _connect(str(path), (info.st_ino, info.st_mtime_ns), publiek)
-    folder = snapshots_dir() / gekozen
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        raise WarehouseMissing(str(folder))
-    sleutel = f"{folder}|{publiek}"
-    return sleutel, _connect_snapshot(str(folder), manifest.stat().st_mtime_ns, publiek)
+        return str(path), _connect(str(path), (info.st_ino, info.st_mtime_ns))
+    try:
+        if gekozen == ACTUEEL:
+            laatste = laatste_snapshot()
+            if laatste is None:
+                raise NietGepubliceerd(str(snapshots_dir()))
+            folder = lezer.vind_snapshot(snapshots_dir(), laatste["versie"])
+        else:
+            # only the name of an existing snapshot: a link is never turned into a path
+            folder = lezer.vind_snapshot(snapshots_dir(), gekozen)
+        stamp = (folder / lezer.MANIFEST).stat().st_mtime_ns
+        return f"{folder}|{publiek}", _connect_snapshot(str(folder), stamp, publiek)
+    except (lezer.SnapshotFout, OSError) as fout:
+        raise SnapshotOnbekend(str(fout) if isinstance(fout, lezer.SnapshotFout)
+                               else "Deze snapshot is niet te lezen.") from fout
 
 
 def _run(name: str, params: dict | None = None) -> pd.DataFrame:
@@ -155,6 +173,23 @@ def meta() -> dict[str, str]:
     return dict(zip(frame["sleutel"], frame["waarde"], strict=True))
 
 
+def teken_overig() -> str:
+    """The mark of a figure hidden to protect another (a sum that takes in a hidden cell), as
+    the shown snapshot recorded it."""
+    manifest = (_connection()[1].manifest if bron()[1] else None) or {}
+    return str(manifest.get("teken_overig") or "x")
+
+
+def tekens() -> frozenset[str]:
+    """The marks a hidden figure can show in the chosen source (none outside the
+    publieksversie)."""
+    if not bron()[1]:
+        return frozenset()
+    manifest = _connection()[1].manifest or {}
+    return frozenset(str(t) for t in (manifest.get("teken"), manifest.get("teken_overig"), "x")
+                     if t)
+
+
 # --- periods ------------------------------------------------------------------------------
 
 
@@ -174,6 +209,7 @@ class Kpi:
     vorig_jaar: float | None
     reeks: tuple[float, ...]
     demo: bool
+    teken: str | None = None  # the publieksversie's mark when the figure is hidden
 
     @property
     def verschil_kwartaal(self) -> float | None:
@@ -206,6 +242,7 @@ def kpis(kwartaal: str, sleutels: list[str], reeks_vanaf: str | None = None) -> 
         voorziening, indicator = sleutel.split("/")
         rows = frame[(frame["voorziening"] == voorziening) & (frame["indicator"] == indicator)]
         values = dict(zip(rows["periode"], rows["waarde"], strict=True))
+        tekens_ = dict(zip(rows["periode"], rows["teken"], strict=True))
         trend = rows[(rows["periode"] <= kwartaal)
                      & (rows["periode"] >= (reeks_vanaf or ""))]["waarde"]
         result.append(
@@ -218,6 +255,7 @@ def kpis(kwartaal: str, sleutels: list[str], reeks_vanaf: str | None = None) -> 
                 vorig_jaar=values.get(kwartaal_verschuiven(kwartaal, -4)),
                 reeks=tuple(float(v) for v in trend),
                 demo=bool(rows["demo"].any()),
+                teken=tekens_.get(kwartaal) if isinstance(tekens_.get(kwartaal), str) else None,
             )
         )
     return result
@@ -346,26 +384,12 @@ def datum(text: str) -> date:
 
 def snapshots() -> list[dict]:
     """The manifests of the frozen quarters, oldest first."""
-    from publicatie.snapshot import snapshots as lijst
-
-    return lijst(snapshots_dir())
-
-
-def maak_snapshot(kwartaal: str, reden: str | None = None) -> Path:
-    """Freeze `kwartaal` of the live warehouse (a new version when one exists: needs a reason).
-    The only writing the dashboard does, and it writes a new folder, never the warehouse."""
-    from publicatie.snapshot import maak_snapshot as maak
-
-    bestaand = {m["kwartaal"] for m in snapshots()}
-    return maak(kwartaal, warehouse_path(), snapshots_dir(),
-                nieuwe_versie=kwartaal in bestaand, reden=reden)
+    return lezer.snapshots(snapshots_dir())
 
 
 def vergelijking(oud: str, nieuw: str) -> pd.DataFrame:
     """The figures that differ between two sources (ACTUEEL or snapshot labels), over the
-    periods both hold, with Dutch labels."""
-    from publicatie.snapshot import lees_kerncijfers, lees_snapshot, vergelijk
-
+    periods both hold, with Dutch labels (the unsuppressed figures: for the data steward)."""
     manifests = {m["versie"]: m for m in snapshots()}
     kwartalen_ = [manifests[v]["kwartaal"] for v in (oud, nieuw) if v in manifests]
     if not kwartalen_:
@@ -374,15 +398,15 @@ def vergelijking(oud: str, nieuw: str) -> pd.DataFrame:
 
     def lees(versie: str) -> pd.DataFrame:
         if versie == ACTUEEL:
-            return lees_kerncijfers(warehouse_path(), tot)
-        frame = lees_snapshot(Path(manifests[versie]["map"]))[1]
+            return lezer.lees_kerncijfers(warehouse_path(), tot)
+        frame = lezer.lees_snapshot(Path(manifests[versie]["map"]))[1]
         laatste_jaar = int(tot[:4]) if tot.endswith("K4") else int(tot[:4]) - 1
         houden = ((frame["periode_type"] == "kwartaal") & (frame["periode"] <= tot)) | (
             (frame["periode_type"] == "jaar") & (frame["periode"].str[:4].astype(int)
                                                   <= laatste_jaar))
         return frame[houden]
 
-    verschil = vergelijk(lees(oud), lees(nieuw))
+    verschil = lezer.vergelijk(lees(oud), lees(nieuw))
     namen = {**settings.SPECIAL_GEMEENTE_NAMES, **gemeenten()}
     return pd.DataFrame({
         "Voorziening": verschil["voorziening"].map(labels.VOORZIENINGEN).fillna(

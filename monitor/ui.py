@@ -21,10 +21,17 @@ def frame() -> dict[str, str]:
     bronkeuze()
     try:
         meta = data.meta()
+    except data.NietGepubliceerd:
+        st.warning(NIETS_GEPUBLICEERD, icon=":material/visibility_off:")
+        st.stop()
+    except data.SnapshotOnbekend as fout:
+        # what the link asked for is never repeated (nor rendered): a fixed sentence, and
+        # the reader's own message as plain text
+        st.error("Deze snapshot bestaat niet (meer) of is niet te lezen. Kies bij **Cijfers** "
+                 "in de zijbalk een snapshot of Actueel.", icon=":material/error:")
+        st.text(str(fout))
+        st.stop()
     except data.WarehouseMissing:
-        if data.bron()[0] != data.ACTUEEL:
-            st.error(f"Snapshot {data.bron()[0]} bestaat niet (meer) in {data.snapshots_dir()}.")
-            st.stop()
         st.error(
             "Er is nog geen warehouse. Bouw hem met `make run` of `python -m etl build` "
             "en laad de pagina opnieuw."
@@ -32,7 +39,8 @@ def frame() -> dict[str, str]:
         st.stop()
     if meta.get("bevat_demo") == "ja":
         st.warning(DEMO_BANNER, icon=":material/science:")
-    if "snapshot" in meta:
+    publiek = data.bron()[1]
+    if "snapshot" in meta and not publiek:
         st.info(
             f"**Zoals gepresenteerd** — snapshot {meta['snapshot']}, vastgelegd op "
             f"{fmt.datum(data.datum(meta['snapshot_gemaakt_op'][:10]))}. Latere leveringen en "
@@ -40,19 +48,34 @@ def frame() -> dict[str, str]:
             "die niet in de kerncijfers staan) zitten niet in een snapshot.",
             icon=":material/history:",
         )
-    if data.bron()[1]:
+    if publiek:
         st.info(
-            f"**Publieksversie** — {PUBLIEK_UITLEG} Cijfers per traject worden niet getoond.",
+            f"**Publieksversie** — {publieksversie_bron(meta)} {PUBLIEK_UITLEG}",
             icon=":material/visibility_off:",
         )
     return meta
 
 
 PUBLIEK_UITLEG = (
-    "aantallen van 1 tot en met 4 zijn weggelaten, net als cellen waarmee een weggelaten "
-    "aantal uit een totaal terug te rekenen is, en percentages en cijfers per 10.000 die op "
-    "een weggelaten aantal berusten."
+    "Kleine aantallen, en cijfers waaruit die terug te rekenen zijn, zijn weggelaten: op hun "
+    "plaats staat een teken (zoals <5 of x) en in een grafiek ontbreekt het punt. Cijfers die "
+    "niet zijn gepubliceerd, zoals cijfers per traject, staan niet in de publieksversie."
 )
+NIETS_GEPUBLICEERD = (
+    "**Publieksversie** — er zijn nog geen cijfers gepubliceerd: de publieksversie toont "
+    "alleen de cijfers van een vastgelegde snapshot, en die is er nog niet. Zet de "
+    "publieksversie uit voor de actuele cijfers."
+)
+
+
+def publieksversie_bron(meta: dict[str, str]) -> str:
+    """Which published figures the publieksversie shows (the chosen or the newest snapshot)."""
+    gemaakt = meta.get("snapshot_gemaakt_op") or ""
+    op = f", vastgesteld op {fmt.datum(data.datum(gemaakt[:10]))}" if gemaakt else ""
+    if data.bron()[0] == data.ACTUEEL:
+        return (f"De publieksversie toont de laatst gepubliceerde cijfers: snapshot "
+                f"{meta.get('snapshot', '')}{op}.")
+    return f"De gepubliceerde cijfers van snapshot {meta.get('snapshot', '')}{op}."
 
 
 def bronkeuze() -> None:
@@ -92,7 +115,7 @@ def kpi_tegel(kpi: data.Kpi, container=st) -> None:
     with container.container(border=True):
         st.metric(
             labels.indicator(kpi.indicator),
-            fmt.getal(kpi.waarde),
+            kpi.teken or fmt.getal(kpi.waarde),
             delta=delta or None,
             delta_color=labels.delta_kleur(kpi.indicator),
             delta_description=f"t.o.v. {vorig}" if delta else None,
@@ -103,14 +126,24 @@ def kpi_tegel(kpi: data.Kpi, container=st) -> None:
         st.caption(f"{jaar or '–'} t.o.v. {vorig_jaar}")
 
 
+LEEG_PUBLIEK = (
+    "Geen gegevens voor deze selectie in de publieksversie: die toont alleen cijfers die zijn "
+    "gepubliceerd, en deze zijn dat niet (zoals cijfers per traject)."
+)
+
+
 def leeg() -> None:
-    """The calm message for a selection without figures."""
-    st.info("Geen gegevens voor deze selectie.", icon=":material/info:")
+    """The calm message for a selection without figures (in the publieksversie: they are not
+    published)."""
+    publiek = data.bron()[1]
+    st.info("Geen gegevens voor deze selectie." if not publiek else LEEG_PUBLIEK,
+            icon=":material/info:")
 
 
 def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
-    """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX."""
-    csv = frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX.
+    A column with a hidden figure's mark keeps its numbers as numbers in both."""
+    csv = _decimale_komma(frame).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet = naam[:31]
@@ -123,8 +156,52 @@ def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
     return csv, buffer.getvalue()
 
 
+def _decimale_komma(frame: pd.DataFrame) -> pd.DataFrame:
+    # to_csv's decimal only reaches float columns: a column that mixes numbers and marks
+    # ('<5') writes its numbers the same way ('50,0')
+    uit = frame.copy()
+    for kolom in [k for k in uit.columns if pd.api.types.is_object_dtype(uit[k])]:
+        uit[kolom] = uit[kolom].map(
+            lambda v: str(v).replace(".", ",") if isinstance(v, float) else v)
+    return uit
+
+
+def verborgen_cellen(tabel: pd.DataFrame, tekens: frozenset[str]) -> list[str]:
+    """The hidden figures of a chart's table ('2020-K1 · BW midden: <5'): the cells that show
+    a mark, named by the row's labels and, in a wide table, the column."""
+    if not tekens or tabel.empty:
+        return []
+    is_teken = tabel.map(lambda v: isinstance(v, str) and v in tekens)
+    waarden = [k for k in tabel.columns if is_teken[k].any()
+               or pd.api.types.is_numeric_dtype(tabel[k].dtype)]
+    labels_ = [k for k in tabel.columns if k not in waarden]
+    regels = []
+    for i, rij in tabel.iterrows():
+        for kolom in waarden:
+            if is_teken.at[i, kolom]:
+                naam = [str(rij[k]) for k in labels_] + ([str(kolom)] if len(waarden) > 1 else [])
+                regels.append(f"{' · '.join(naam)}: {rij[kolom]}")
+    return regels
+
+
+def _getoond(tabel: pd.DataFrame, tekens: frozenset[str]) -> pd.DataFrame:
+    # a column of numbers and marks shows its numbers in Dutch ('1.944', '3,5')
+    uit = tabel.copy()
+    for kolom in [k for k in uit.columns if pd.api.types.is_object_dtype(uit[k])]:
+        if uit[kolom].map(lambda v: isinstance(v, str) and v in tekens).any():
+            uit[kolom] = uit[kolom].map(
+                lambda v: v if isinstance(v, str) or pd.isna(v)
+                else fmt.getal(v, 2).rstrip("0").rstrip(","))
+    return uit
+
+
 def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> None:
     """Under every chart: its one-line definition and downloads of exactly the data shown."""
+    verborgen = verborgen_cellen(frame, data.tekens())
+    if verborgen:
+        # plain text: the labels are data, never markup
+        st.text("Niet gepubliceerd om kleine aantallen te beschermen (in de grafiek "
+                f"weggelaten, in de tabel met een teken): {'; '.join(verborgen)}.")
     st.caption(definitie)
     csv, xlsx = tabel_bestanden(frame, naam)
     # a wrapping row, not columns: in a narrow column the labels must not be cut off
@@ -150,5 +227,5 @@ def grafiek(fig: go.Figure, tabel: pd.DataFrame, naam: str, definitie: str, key:
     """A chart, and under it its definition and the download of exactly `tabel`."""
     st.plotly_chart(fig, key=f"{key}_fig", config={"displaylogo": False})
     with st.expander("Tabel bij deze grafiek"):
-        st.dataframe(tabel, hide_index=True, key=f"{key}_tabel")
+        st.dataframe(_getoond(tabel, data.tekens()), hide_index=True, key=f"{key}_tabel")
     onder_grafiek(tabel, naam, definitie, key)

@@ -4,6 +4,7 @@ what changed since: a snapshot against another or against today."""
 import streamlit as st
 
 from monitor import data, fmt, ui
+from publicatie.snapshot import maak_snapshot
 
 st.title("Snapshots")
 st.caption(
@@ -34,15 +35,22 @@ else:
     if gemaakt:
         try:
             with st.spinner("Cijfers vastleggen en rapportages maken…"):
-                folder = data.maak_snapshot(kwartaal, reden or None)
+                # the only writing the dashboard does: a new folder, never the warehouse
+                bestaand = {m["kwartaal"] for m in data.snapshots()}
+                folder = maak_snapshot(kwartaal, data.warehouse_path(), data.snapshots_dir(),
+                                       nieuwe_versie=kwartaal in bestaand, reden=reden or None)
         except Exception as fout:  # the snapshot's own refusal, shown to the data steward
-            st.error(f"Snapshot niet gemaakt: {fout}", icon=":material/error:")
+            st.error("Snapshot niet gemaakt:", icon=":material/error:")
+            st.text(str(fout))  # plain text: the message may quote what was typed
         else:
             st.success(f"Snapshot {folder.name} gemaakt in {folder}.", icon=":material/check:")
 
 st.header("Wat is er veranderd?")
 keuzes = [data.ACTUEEL, *reversed(lijst["Versie"].tolist())] if not lijst.empty else []
-if len(keuzes) < 2:
+if data.bron()[1]:
+    # the comparison shows unsuppressed figures: for the data steward, never in public
+    st.caption("De vergelijking staat niet in de publieksversie.")
+elif len(keuzes) < 2:
     st.caption("Vergelijken kan zodra er een snapshot is.")
 else:
     links, rechts = st.columns(2)

@@ -36,11 +36,13 @@ with st.container(key="sg_bediening", horizontal=True, vertical_alignment="botto
 st.html(view.stijl(presentatie))
 st.html(view.PRINT_SCRIPT, unsafe_allow_javascript=True)
 
+publiek = data.bron()[1]  # published figures carry the spreiding series as rows
 overzicht = view.overzicht(
     view.reeksen(
-        data.query("stuurgroep_reeksen", sleutels=view.kerncijfer_sleutels()),
+        data.query("stuurgroep_reeksen", sleutels=view.kerncijfer_sleutels(publiek)),
         data.query("stuurgroep_spreiding", voorzieningen=list(view.SPREIDING_VOORZIENINGEN)),
         list(data.gemeenten()),
+        gepubliceerd=publiek,
     ),
     config,
     kwartaal,

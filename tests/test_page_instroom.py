@@ -272,8 +272,28 @@ def test_per_categorie_fills_zeros_keeps_order_drops_empty_categories():
     ])
     result = view.per_categorie(rows, view.keuze(["GM1", "GM2"], NAMEN), ["A", "B", "C"],
                                 ["2024-K1", "2024-K2"])
-    assert result.values.tolist() == [
+    assert result[["periode", "categorie", "waarde"]].values.tolist() == [
         ["2024-K1", "A", 0.0], ["2024-K1", "B", 1.0], ["2024-K2", "A", 5.0], ["2024-K2", "B", 0.0]]
+    assert result["teken"].isna().all()
+
+
+def test_a_hidden_cell_hides_its_sum_and_is_never_filled_with_zero():
+    rows = frame([
+        ("2024-K1", "GM1", "product=A", 7.0), ("2024-K1", "GM2", "product=A", None),
+        ("2024-K1", "GM1", "product=B", None), ("2024-K2", "GM1", "product=A", 3.0),
+    ])
+    rows["teken"] = [None, "<5", "<5", None]
+    twee = view.keuze(["GM1", "GM2"], NAMEN)
+    result = view.per_categorie(rows, twee, ["A", "B"], ["2024-K1", "2024-K2"], vul=False)
+    cellen = {(r.periode, r.categorie): (r.waarde, r.teken) for r in result.itertuples()}
+    # a sum over a hidden cell is hidden (the sum's own mark), a single hidden cell keeps its
+    # mark, a cell not published stays absent (NaN without a mark), never 0
+    assert pd.isna(cellen[("2024-K1", "A")][0]) and cellen[("2024-K1", "A")][1] == "x"
+    assert pd.isna(cellen[("2024-K1", "B")][0]) and cellen[("2024-K1", "B")][1] == "<5"
+    assert cellen[("2024-K2", "A")][0] == 3.0 and pd.isna(cellen[("2024-K2", "A")][1])
+    assert pd.isna(cellen[("2024-K2", "B")][0]) and pd.isna(cellen[("2024-K2", "B")][1])
+    getoond = view.tabel_categorie(result, "Product")
+    assert getoond["Waarde"].tolist()[:2] == ["x", "<5"]
 
 
 def test_per_gemeente_orders_by_reference_then_total():

@@ -1,5 +1,5 @@
 -- Region totals per quarter for the given (voorziening, indicator) pairs.
-SELECT voorziening, indicator, periode, waarde, bron, demo
+SELECT voorziening, indicator, periode, waarde, teken, bron, demo
 FROM kerncijfers
 WHERE gemeentecode = 'TOTAAL'
   AND dimensie IS NULL

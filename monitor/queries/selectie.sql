@@ -1,7 +1,7 @@
 -- Figures of one voorziening and indicator for a selection: periods, municipalities
 -- (and the region total), one perspective, an optional dimension name or value.
 SELECT k.periode, k.periode_type, k.gemeentecode, k.gemeente, k.perspectief, k.dimensie,
-       k.waarde, k.bron, k.demo
+       k.waarde, k.teken, k.bron, k.demo
 FROM kerncijfers AS k
 WHERE k.voorziening = $voorziening
   AND k.indicator = $indicator

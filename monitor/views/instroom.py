@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from etl.settings import AANMELDING_TYPES, CLUSTERS, PRODUCTEN, TOTAAL
 from monitor import charts, data, fmt, labels
 from monitor.filters import Selectie
+from monitor.views import gepubliceerd
 
 KLEUR_LIJN = "#222222"
 GEMEENTE_KOLOM = {"herkomst": "herkomstgemeente", "verblijf": "verblijfsgemeente"}
@@ -53,13 +54,11 @@ def waarde_van(dimensie: pd.Series) -> pd.Series:
 
 def som_selectie(frame: pd.DataFrame, k: Keuze, per: Sequence[str] = ("periode",)) -> pd.DataFrame:
     """The selection's figure per period (and `per` columns): the TOTAAL rows for the whole
-    region, else the sum over the chosen municipalities."""
-    per = list(per)
-    if frame.empty:
-        return pd.DataFrame(columns=[*per, "waarde"])
+    region, else the sum over the chosen municipalities; hidden (NaN, with its mark in
+    `teken`) where a hidden cell is in it."""
     codes = {TOTAAL} if k.regio else set(k.gemeenten)
-    rijen = frame[frame["gemeentecode"].isin(codes)]
-    return rijen.groupby(per, as_index=False, sort=True)["waarde"].sum()
+    rijen = frame[frame["gemeentecode"].isin(codes)] if not frame.empty else frame
+    return gepubliceerd.som(rijen, per, data.teken_overig)
 
 
 def per_10000_selectie(frame: pd.DataFrame, inwoners: pd.DataFrame, k: Keuze) -> pd.DataFrame:
@@ -102,34 +101,45 @@ def per_categorie(
     categorieen: Sequence[str],
     periodes: Sequence[str],
     inwoners: pd.DataFrame | None = None,
+    vul: bool = True,
 ) -> pd.DataFrame:
-    """The selection's figure per period and category (the dimension value): zeros filled in,
-    categories in `categorieen` order, those without any figure in the periods left out.
-    Per 10,000 inwoners when `inwoners` is given."""
+    """The selection's figure per period and category (the dimension value): zeros filled in
+    (`vul`; the publieksversie leaves a cell it does not publish out), categories in
+    `categorieen` order, those without any figure in the periods left out. A hidden cell
+    stays NaN with its mark in `teken`. Per 10,000 inwoners when `inwoners` is given."""
     deel = frame.assign(categorie=waarde_van(frame["dimensie"])) if not frame.empty else frame
     som = som_selectie(deel, k, ("periode", "categorie"))
     rooster = pd.MultiIndex.from_product([list(periodes), list(categorieen)],
                                          names=["periode", "categorie"])
-    result = (
-        som.set_index(["periode", "categorie"])["waarde"]
-        .reindex(rooster, fill_value=0.0).astype(float).reset_index()
-    )
-    result = result[result.groupby("categorie")["waarde"].transform("sum") > 0]
-    result = result.reset_index(drop=True)
+    result = _op_rooster(som.set_index(["periode", "categorie"]), rooster, vul)
+    verborgen = gepubliceerd.verborgen(result)
+    houden = (result["waarde"].groupby(result["categorie"]).transform("sum") > 0) | (
+        verborgen.groupby(result["categorie"]).transform("any"))
+    result = result[houden].reset_index(drop=True)
     if inwoners is not None:
         result = per_10000_selectie(result, inwoners, k)
     return result
 
 
+def _op_rooster(som: pd.DataFrame, rooster: pd.Index, vul: bool) -> pd.DataFrame:
+    """`som` (indexed by the grid's names) on every point of `rooster`: a missing point is 0
+    when `vul`, else absent (NaN without a mark); a hidden point keeps NaN and its mark."""
+    result = som[["waarde", "teken"]].reindex(rooster)
+    ontbreekt = result["waarde"].isna() & result["teken"].isna()
+    if vul:
+        result["waarde"] = result["waarde"].mask(ontbreekt, 0.0)
+    result["waarde"] = result["waarde"].astype(float)
+    return result.reset_index()
+
+
 def reeks(
     frame: pd.DataFrame, k: Keuze, periodes: Sequence[str], inwoners: pd.DataFrame | None = None,
+    vul: bool = True,
 ) -> pd.DataFrame:
-    """The selection's figure per period (zeros filled in); per 10,000 when `inwoners` given."""
+    """The selection's figure per period (zeros filled in when `vul`), a hidden one NaN with
+    its mark in `teken`; per 10,000 when `inwoners` given."""
     som = som_selectie(frame, k)
-    result = (
-        som.set_index("periode")["waarde"].reindex(list(periodes), fill_value=0.0)
-        .astype(float).rename_axis("periode").reset_index()
-    )
+    result = _op_rooster(som.set_index("periode"), pd.Index(list(periodes), name="periode"), vul)
     if inwoners is not None:
         result = per_10000_selectie(result, inwoners, k)
     return result
@@ -138,9 +148,11 @@ def reeks(
 def per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str]) -> pd.DataFrame:
     """Rows of the region's municipalities in reference order, then the region total, in the
     shape of charts.lijn_per_gemeente (periode, gemeentecode, gemeente, waarde)."""
-    kolommen = ["periode", "gemeentecode", "gemeente", "waarde"]
+    kolommen = ["periode", "gemeentecode", "gemeente", "waarde", "teken"]
     if frame.empty:
         return pd.DataFrame(columns=kolommen)
+    if "teken" not in frame.columns:
+        frame = frame.assign(teken=None)
     volgorde = {code: i for i, code in enumerate([*gemeenten, TOTAAL])}
     result = frame[frame["gemeentecode"].isin(volgorde)]
     result = result.assign(_volgorde=result["gemeentecode"].map(volgorde))
@@ -149,15 +161,15 @@ def per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str]) -> pd.DataFr
 
 
 def tabel_per_gemeente(frame: pd.DataFrame, periode_kop: str = "Periode") -> pd.DataFrame:
-    return frame.rename(
-        columns={"periode": periode_kop, "gemeente": "Gemeente", "waarde": "Waarde"}
-    )[[periode_kop, "Gemeente", "Waarde"]].reset_index(drop=True)
+    """The table under a chart per municipality: a hidden figure shows its mark."""
+    return pd.DataFrame({periode_kop: frame["periode"], "Gemeente": frame["gemeente"],
+                         "Waarde": gepubliceerd.getoond(frame)}).reset_index(drop=True)
 
 
 def tabel_categorie(frame: pd.DataFrame, kop: str) -> pd.DataFrame:
-    return frame.rename(
-        columns={"periode": "Periode", "categorie": kop, "waarde": "Waarde"}
-    )[["Periode", kop, "Waarde"]].reset_index(drop=True)
+    """The table under a chart per category: a hidden figure shows its mark."""
+    return pd.DataFrame({"Periode": frame["periode"], kop: frame["categorie"],
+                         "Waarde": gepubliceerd.getoond(frame)}).reset_index(drop=True)
 
 
 def jaren_in_periode(frame: pd.DataFrame, van: str, tot: str) -> pd.DataFrame:
@@ -217,16 +229,18 @@ def tegel_kwartaal(
     indicator: str, label: str, serie: pd.DataFrame, kwartaal: str, decimalen: int,
     uitleg: str, eenheid_tekst: str = "",
 ) -> Tegel:
-    """A figure of `kwartaal` (serie: periode, waarde) with its change against the quarter
-    before."""
+    """A figure of `kwartaal` (serie: periode, waarde, optionally teken) with its change
+    against the quarter before; a hidden figure shows its mark and no change."""
     waarden = dict(zip(serie["periode"], serie["waarde"], strict=True))
+    tekens = dict(zip(serie["periode"], gepubliceerd.getoond(serie), strict=True))
     vorig = data.kwartaal_verschuiven(kwartaal, -1)
     nu, toen = waarden.get(kwartaal), waarden.get(vorig)
     verschil = "" if nu is None or toen is None else fmt.verschil(nu - toen, decimalen,
                                                                   eenheid_tekst)
+    teken = tekens.get(kwartaal)
     return Tegel(
         label=label,
-        waarde=fmt.getal(nu, decimalen),
+        waarde=teken if isinstance(teken, str) else fmt.getal(nu, decimalen),
         delta=f"{verschil} t.o.v. {vorig}" if verschil else None,
         delta_kleur=labels.delta_kleur(indicator),
         uitleg=uitleg,
@@ -266,6 +280,7 @@ class InstroomBron:
     instroom_gemeenten: pd.DataFrame  # absolute or per 10,000 as chosen
     instroom_pct: pd.DataFrame  # years up to the end of the period
     inwoners: pd.DataFrame
+    publiek: bool = False  # the published figures: a cell not published is left out, not 0
 
 
 def _trajecten(frame: pd.DataFrame) -> pd.DataFrame:
@@ -324,6 +339,7 @@ def gegevens(sel: Selectie) -> InstroomBron:
             perspectief=sel.perspectief, dimensie=sel.dimensie, **basis,
         )),
         inwoners=data.query("instroom_inwoners"),
+        publiek=data.bron()[1],
     )
 
 
@@ -333,13 +349,14 @@ def tegels(bron: InstroomBron, k: Keuze, sel: Selectie) -> list[Tegel]:
     inwoners = bron.inwoners if sel.per_10000 else None
     decimalen = 2 if sel.per_10000 else 0
     achter = PER_10000_LABEL if sel.per_10000 else ""
-    typen = per_categorie(bron.aanmeldingen_type, k, AANMELDING_TYPES, alle)
-    aanmeldingen = typen.groupby("periode", as_index=False)["waarde"].sum()
-    nieuw = typen[typen["categorie"] == "Nieuw"][["periode", "waarde"]]
+    vul = not bron.publiek
+    typen = per_categorie(bron.aanmeldingen_type, k, AANMELDING_TYPES, alle, vul=vul)
+    aanmeldingen = gepubliceerd.som(typen, ["periode"], data.teken_overig)
+    nieuw = typen[typen["categorie"] == "Nieuw"][["periode", "waarde", "teken"]]
     if inwoners is not None:
         aanmeldingen = per_10000_selectie(aanmeldingen, inwoners, k)
         nieuw = per_10000_selectie(nieuw, inwoners, k)
-    instroom = reeks(bron.instroom, k, alle, inwoners)
+    instroom = reeks(bron.instroom, k, alle, inwoners, vul=vul)
     herkomst = (" Aanmeldingen tellen altijd naar herkomstgemeente."
                 if sel.perspectief == "verblijf" else "")
     return [
@@ -358,8 +375,8 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.
     """Stacked bars Nieuw/Verlenging with the instroom as a line over them."""
     inwoners = bron.inwoners if sel.per_10000 else None
     aanmeldingen = per_categorie(bron.aanmeldingen_type, k, AANMELDING_TYPES, bron.periodes,
-                                 inwoners)
-    instroom = reeks(bron.instroom, k, bron.periodes, inwoners)
+                                 inwoners, vul=not bron.publiek)
+    instroom = reeks(bron.instroom, k, bron.periodes, inwoners, vul=not bron.publiek)
     if not bron.periodes:
         return None
     decimalen = 2 if sel.per_10000 else 0
@@ -375,11 +392,14 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.
         line={"color": KLEUR_LIJN, "width": 3}, marker={"size": 6},
         hovertemplate=f"%{{y:,.{decimalen}f}}",
     ))
-    breed = aanmeldingen.pivot(index="periode", columns="categorie", values="waarde")
+    # the table shows a hidden figure's mark where the chart leaves a gap
+    breed = aanmeldingen.assign(getoond=gepubliceerd.getoond(aanmeldingen)).pivot(
+        index="periode", columns="categorie", values="getoond")
     breed = breed.reindex(index=list(bron.periodes),
                           columns=[t for t in AANMELDING_TYPES if t in breed.columns])
     breed.columns = [f"Aanmeldingen {c.lower()}" for c in breed.columns]
-    breed["Instroom"] = instroom.set_index("periode")["waarde"]
+    breed["Instroom"] = pd.Series(gepubliceerd.getoond(instroom).to_numpy(),
+                                  index=instroom["periode"])
     tabel = breed.rename_axis("Periode").reset_index()
     tabel.columns.name = None
     return charts.Grafiek(
@@ -406,7 +426,7 @@ def _grafiek_categorie(
 def grafiek_product(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     producten = PRODUCTEN[sel.voorziening]
     frame = per_categorie(bron.instroom_product, k, producten, bron.periodes,
-                          bron.inwoners if sel.per_10000 else None)
+                          bron.inwoners if sel.per_10000 else None, vul=not bron.publiek)
     return _grafiek_categorie(
         frame, producten, "Product", f"Instroom per product — {k.naam}",
         "instroom-per-product", labels.DEFINITIES["instroom"] + " Naar product.", sel.per_10000,
@@ -417,7 +437,7 @@ def grafiek_cluster(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafi
     if bron.instroom_cluster.empty:
         return None
     frame = per_categorie(bron.instroom_cluster, k, CLUSTERS, bron.periodes,
-                          bron.inwoners if sel.per_10000 else None)
+                          bron.inwoners if sel.per_10000 else None, vul=not bron.publiek)
     return _grafiek_categorie(
         frame, CLUSTERS, "Cluster", f"Instroom per cluster — {k.naam}", "instroom-per-cluster",
         labels.DEFINITIES["instroom"] + " Naar cluster (alleen beschermd wonen; trajecten "

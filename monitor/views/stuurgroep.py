@@ -202,15 +202,17 @@ def buur(code: str | None, stap: int) -> str:
     return SCHERM_CODES[min(max(index + stap, 0), len(SCHERM_CODES) - 1)]
 
 
-def kerncijfer_sleutels() -> list[str]:
-    """Every kerncijfers key the screens need (tiles and charts), in screen order."""
+def kerncijfer_sleutels(gepubliceerd: bool = False) -> list[str]:
+    """Every kerncijfers key the screens need (tiles and charts), in screen order; with
+    `gepubliceerd` also the derived keys, which published figures carry as rows."""
     sleutels = []
     for s in SCHERMEN:
         kandidaten = [t.sleutel for t in s.tegels]
         if s.grafiek:
             kandidaten += [k for k, _ in s.grafiek.lijnen]
             kandidaten += [s.grafiek.jaren_per_bron] if s.grafiek.jaren_per_bron else []
-        sleutels += [k for k in kandidaten if k not in AFGELEID and k not in sleutels]
+        sleutels += [k for k in kandidaten
+                     if (gepubliceerd or k not in AFGELEID) and k not in sleutels]
     return sleutels
 
 
@@ -280,11 +282,20 @@ def spreidingsreeksen(
 
 
 def reeksen(
-    kerncijfers: pd.DataFrame, spreiding: pd.DataFrame, gemeenten: Sequence[str]
+    kerncijfers: pd.DataFrame, spreiding: pd.DataFrame, gemeenten: Sequence[str],
+    gepubliceerd: bool = False,
 ) -> Reeksen:
-    """All series of the page: the region totals and the derived spreiding series."""
+    """All series of the page: the region totals and the derived spreiding series.
+
+    `gepubliceerd`: `kerncijfers` are published figures, which carry the derived series
+    themselves (keys AFGELEID, bron 'afgeleid', rounded and hidden where needed): those are
+    shown as given, never computed from the counts; a missing or hidden one shows '–'."""
     kwartaal = kwartaalreeksen(kerncijfers)
-    kwartaal.update(spreidingsreeksen(spreiding, gemeenten))
+    if gepubliceerd:
+        for sleutel in AFGELEID:
+            kwartaal.setdefault(sleutel, {})
+    else:
+        kwartaal.update(spreidingsreeksen(spreiding, gemeenten))
     jaren = kerncijfers[kerncijfers["periode_type"] == "jaar"].sort_values(["periode", "bron"])
     per_bron = {
         sleutel: tuple((p, b, float(w)) for p, b, w in

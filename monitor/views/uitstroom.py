@@ -14,6 +14,7 @@ import pandas as pd
 from etl.settings import TOTAAL, UITSTROOMBESTEMMINGEN
 from monitor import charts, data, fmt, labels
 from monitor.filters import Selectie
+from monitor.views import gepubliceerd
 from monitor.views.instroom import (
     GEEN_PER_10000,
     GEMEENTE_KOLOM,
@@ -62,6 +63,7 @@ class UitstroomBron:
     eigen: pd.DataFrame  # verblijf rows split by herkomstgemeente, quarters shown
     per_herkomst: pd.DataFrame  # herkomst rows, quarters shown
     inwoners: pd.DataFrame
+    publiek: bool = False  # the published figures: a cell not published is left out, not 0
 
 
 def _trajecten(frame: pd.DataFrame) -> pd.DataFrame:
@@ -120,6 +122,7 @@ def gegevens(sel: Selectie, gemeenten: Mapping[str, str]) -> UitstroomBron:
         eigen=eigen,
         per_herkomst=per_herkomst,
         inwoners=data.query("instroom_inwoners"),
+        publiek=data.bron()[1],
     )
 
 
@@ -128,14 +131,16 @@ def gegevens(sel: Selectie, gemeenten: Mapping[str, str]) -> UitstroomBron:
 
 def aandeel_zelfstandig(bestemming: pd.DataFrame, k: Keuze) -> pd.DataFrame:
     """Per period: the share (%) of the selection's uitstroom that went to living
-    independently (with or without ambulante begeleiding)."""
+    independently (with or without ambulante begeleiding); none for a period in which a
+    hidden figure would be part of it (a share is never made from what is left)."""
     if bestemming.empty:
         return pd.DataFrame(columns=["periode", "waarde"])
     deel = bestemming.assign(categorie=bestemming["dimensie"].str.split("=", n=1).str[1])
     som = som_selectie(deel, k, ("periode", "categorie"))
-    totaal = som.groupby("periode")["waarde"].sum()
-    zelfstandig = som[som["categorie"].isin(ZELFSTANDIG)].groupby("periode")["waarde"].sum()
-    zelfstandig = zelfstandig.reindex(totaal.index, fill_value=0.0)
+    totaal = gepubliceerd.som(som, ["periode"]).set_index("periode")["waarde"]
+    zelfstandig = gepubliceerd.som(som[som["categorie"].isin(ZELFSTANDIG)], ["periode"])
+    # a period without such rows had none (0); a hidden sum stays NaN
+    zelfstandig = zelfstandig.set_index("periode")["waarde"].reindex(totaal.index, fill_value=0.0)
     aandeel = (100 * zelfstandig / totaal.where(totaal > 0)).round(1)
     return aandeel.dropna().rename("waarde").rename_axis("periode").reset_index()
 
@@ -158,9 +163,12 @@ def eigen_gemeente(
     kolommen = ["gemeentecode", "gemeente", "uitstroom", "eigen", "aandeel"]
     if per_herkomst.empty:
         return pd.DataFrame(columns=kolommen)
-    totaal = per_herkomst[per_herkomst["dimensie"].isna()].groupby("gemeentecode")["waarde"].sum()
+    # a hidden figure makes its municipality's sum unknown (NaN), never a smaller sum
+    totaal = gepubliceerd.som(per_herkomst[per_herkomst["dimensie"].isna()],
+                              ["gemeentecode"]).set_index("gemeentecode")["waarde"]
     eigen_rijen = eigen[eigen["dimensie"] == "herkomstgemeente=" + eigen["gemeentecode"]]
-    eigen_som = eigen_rijen.groupby("gemeentecode")["waarde"].sum()
+    eigen_som = gepubliceerd.som(eigen_rijen, ["gemeentecode"]).set_index("gemeentecode")[
+        "waarde"]
     rijen = [
         {"gemeentecode": code, "gemeente": gemeenten[code],
          "uitstroom": float(totaal.get(code, 0.0)), "eigen": float(eigen_som.get(code, 0.0))}
@@ -185,9 +193,10 @@ def tegels(bron: UitstroomBron, k: Keuze, sel: Selectie) -> list[Tegel]:
     alle = tuple(sorted({*bron.uitstroom["periode"]}))
     decimalen = 2 if sel.per_10000 else 0
     achter = PER_10000_LABEL if sel.per_10000 else ""
-    uitstroom = reeks(bron.uitstroom, k, alle, bron.inwoners if sel.per_10000 else None)
+    uitstroom = reeks(bron.uitstroom, k, alle, bron.inwoners if sel.per_10000 else None,
+                      vul=not bron.publiek)
     code, _ = ratio_rij(k)
-    mediaan = bron.mediaan[bron.mediaan["gemeentecode"] == code][["periode", "waarde"]]
+    mediaan = bron.mediaan[bron.mediaan["gemeentecode"] == code]
     return [
         tegel_kwartaal("uitstroom", f"Uitstroom {sel.tot}{achter}", uitstroom, sel.tot,
                        decimalen, labels.DEFINITIES["uitstroom"]),
@@ -214,7 +223,7 @@ def _met_eenheid(tegel: Tegel, eenheid_tekst: str) -> Tegel:
 
 def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
     frame = per_categorie(bron.bestemming, k, UITSTROOMBESTEMMINGEN, bron.periodes,
-                          bron.inwoners if sel.per_10000 else None)
+                          bron.inwoners if sel.per_10000 else None, vul=not bron.publiek)
     if frame.empty:
         return None
     fig = charts.staaf(

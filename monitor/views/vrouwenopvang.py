@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from monitor import charts
+from monitor.views import gepubliceerd
 from monitor.views.wachtlijsten import TOTAAL, dimensie_waarde, kwartaal_as, per_categorie
 
 # Same tiles and tables as the other explorer pages of this helper: re-exported.
@@ -60,7 +61,8 @@ def tabel_categorie(
 ) -> pd.DataFrame:
     """The table behind a bar chart: Periode (or Jaar), <kop>, <eenheid>."""
     periode = "Jaar" if periode_type == "jaar" else "Periode"
-    return frame.rename(columns={"periode": periode, "categorie": kop, "waarde": eenheid})
+    return pd.DataFrame({periode: frame["periode"], kop: frame["categorie"],
+                         eenheid: gepubliceerd.getoond(frame)})
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,10 @@ def tabel_gemeente(frame: pd.DataFrame, kop: str, eenheid: str) -> pd.DataFrame:
 
 def aandeel(teller: pd.DataFrame, noemer: pd.DataFrame) -> pd.DataFrame:
     """teller / noemer × 100 per period (periode, waarde); no figure where noemer is 0."""
-    boven = teller.groupby("periode")["waarde"].sum()
-    onder = noemer.groupby("periode")["waarde"].sum()
-    result = (boven.reindex(onder.index).fillna(0) / onder.where(onder > 0) * 100).round(1)
+    # a hidden count (publieksversie) leaves its period without a share, never one made from 0
+    boven = gepubliceerd.som(teller, ["periode"]).set_index("periode")["waarde"]
+    onder = gepubliceerd.som(noemer, ["periode"]).set_index("periode")["waarde"]
+    result = (boven.reindex(onder.index, fill_value=0.0) / onder.where(onder > 0) * 100).round(1)
     return result.rename("waarde").rename_axis("periode").reset_index()
 
 

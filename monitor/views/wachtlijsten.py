@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from monitor import charts, fmt, labels
 from monitor.perioden import kwartaal_verschuiven
+from monitor.views import gepubliceerd
 
 TOTAAL = "TOTAAL"
 MAAT_MEDIAAN = "Mediaan"
@@ -60,17 +61,20 @@ def per_categorie(frame: pd.DataFrame, volgorde: Iterable[str] = ()) -> pd.DataF
     """Region rows with a dimension -> periode, categorie, waarde (known categories first)."""
     if frame.empty:
         return pd.DataFrame(columns=["periode", "categorie", "waarde"])
-    result = frame.loc[frame["gemeentecode"] == TOTAAL, ["periode", "dimensie", "waarde"]].copy()
+    kolommen = ["periode", "dimensie", "waarde", *(["teken"] if "teken" in frame else [])]
+    result = frame.loc[frame["gemeentecode"] == TOTAAL, kolommen].copy()
     result["categorie"] = dimensie_waarde(result.pop("dimensie"))
     rang = {naam: index for index, naam in enumerate(volgorde)}
     result["_rang"] = result["categorie"].map(lambda c: rang.get(c, len(rang)))
     result = result.sort_values(["periode", "_rang", "categorie"]).drop(columns="_rang")
-    return result[["periode", "categorie", "waarde"]].reset_index(drop=True)
+    return result[["periode", "categorie", "waarde", *kolommen[3:]]].reset_index(drop=True)
 
 
 def tabel_categorie(frame: pd.DataFrame, kop: str, eenheid: str) -> pd.DataFrame:
-    """The table behind a stacked-bar chart: Periode, <kop>, <eenheid>."""
-    return frame.rename(columns={"periode": "Periode", "categorie": kop, "waarde": eenheid})
+    """The table behind a stacked-bar chart: Periode, <kop>, <eenheid> (a hidden figure shows
+    its mark)."""
+    return pd.DataFrame({"Periode": frame["periode"], kop: frame["categorie"],
+                         eenheid: gepubliceerd.getoond(frame)})
 
 
 def per_gemeente(frame: pd.DataFrame, volgorde: Iterable[str]) -> pd.DataFrame:
@@ -78,15 +82,17 @@ def per_gemeente(frame: pd.DataFrame, volgorde: Iterable[str]) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["periode", "gemeentecode", "gemeente", "waarde"])
     rang = {code: index for index, code in enumerate([TOTAAL, *volgorde])}
-    result = frame[["periode", "gemeentecode", "gemeente", "waarde"]].copy()
+    kolommen = ["periode", "gemeentecode", "gemeente", "waarde"]
+    result = frame[kolommen + (["teken"] if "teken" in frame else [])].copy()
     result["_rang"] = result["gemeentecode"].map(lambda c: rang.get(c, len(rang)))
     result = result.sort_values(["_rang", "periode"]).drop(columns="_rang")
     return result.reset_index(drop=True)
 
 
 def tabel_gemeente(frame: pd.DataFrame, eenheid: str) -> pd.DataFrame:
-    return frame.rename(columns={"periode": "Periode", "gemeente": "Gemeente",
-                                 "waarde": eenheid})[["Periode", "Gemeente", eenheid]]
+    """The table behind a line chart per municipality (a hidden figure shows its mark)."""
+    return pd.DataFrame({"Periode": frame["periode"], "Gemeente": frame["gemeente"],
+                         eenheid: gepubliceerd.getoond(frame)})
 
 
 def wachttijd(mediaan: pd.DataFrame, p90: pd.DataFrame) -> pd.DataFrame:
