@@ -1,16 +1,21 @@
 """Chart builders: they return Plotly figures and draw nothing.
 
 One colour per municipality across every chart (by the region's reference order, from
-colour-blind-safe palettes), Dutch number formatting (`1.944`, `3,5`), periods as labels.
+colour-blind-safe palettes), Dutch number formatting (`1.944`, `3,5`), periods as labels, and
+the known events of config/gebeurtenissen.toml as a dashed line on every period axis of a
+chart about the voorzieningen they concern (the dashboard and the report alike).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from monitor import gebeurtenissen, labels
 
 # Okabe & Ito (2008), then Paul Tol's "muted": both readable with the common colour-vision
 # deficiencies; together enough for a region of up to 17 municipalities.
@@ -50,8 +55,12 @@ def categorie_kleuren(categorieen: Iterable[str]) -> dict[str, str]:
     return {c: PALET_CATEGORIEEN[i % len(PALET_CATEGORIEEN)] for i, c in enumerate(categorieen)}
 
 
-def opmaak(fig: go.Figure, titel: str, y_titel: str = "", procent: bool = False) -> go.Figure:
-    """The shared look: Dutch separators, legend below, no Plotly logo clutter."""
+def opmaak(
+    fig: go.Figure, titel: str, y_titel: str = "", procent: bool = False,
+    voorzieningen: Iterable[str] | None = None,
+) -> go.Figure:
+    """The shared look: Dutch separators, legend below, no Plotly logo clutter; the known
+    events of `voorzieningen` (default: those the chart names, see `markeer_gebeurtenissen`)."""
     fig.update_layout(
         title={"text": titel, "x": 0, "xanchor": "left"},
         separators=",.",
@@ -66,6 +75,62 @@ def opmaak(fig: go.Figure, titel: str, y_titel: str = "", procent: bool = False)
         title=y_titel or None, gridcolor="#E5E5E5", rangemode="tozero",
         ticksuffix="%" if procent else "", tickformat=",.1f" if procent else ",~r",
     )
+    return markeer_gebeurtenissen(fig, voorzieningen)
+
+
+# --- known events ---------------------------------------------------------------------------
+
+GEBEURTENIS = "gebeurtenis: "  # the name of an event's line and label in the figure
+_PERIODE = re.compile(r"^\d{4}(-K[1-4])?$")
+# A voorziening is named by its code as a word ('BW', 'E33') or by its Dutch name without the
+# part in brackets ('beschermd wonen', 'verward gedrag').
+_NAMEN = {
+    code: (re.compile(rf"\b{code}\b"), re.sub(r"\s*\(.*\)", "", naam).lower())
+    for code, naam in labels.VOORZIENINGEN.items()
+}
+
+
+def genoemde_voorzieningen(fig: go.Figure) -> set[str]:
+    """The voorzieningen a chart names in its title, axis titles or series names."""
+    teksten = [fig.layout.title.text or "", fig.layout.yaxis.title.text or "",
+               *(str(t.name or "") for t in fig.data)]
+    tekst = " ".join(teksten)
+    return {code for code, (woord, naam) in _NAMEN.items()
+            if woord.search(tekst) or naam in tekst.lower()}
+
+
+def markeer_gebeurtenissen(
+    fig: go.Figure, voorzieningen: Iterable[str] | None = None
+) -> go.Figure:
+    """A dashed line with its short label before the period of each known event that concerns
+    `voorzieningen` (default: the ones the chart names; a chart that names none gets none),
+    where the chart's x axis is an axis of quarters or years that shows the change. Drawn
+    once per event, however often it is called."""
+    perioden = sorted({str(x) for t in fig.data if getattr(t, "orientation", None) != "h"
+                       for x in (t.x if t.x is not None else ()) if x is not None})
+    if not perioden or not all(_PERIODE.match(p) for p in perioden):
+        return fig
+    gekozen = genoemde_voorzieningen(fig) if voorzieningen is None else set(voorzieningen)
+    al_getekend = {a.name for a in fig.layout.annotations}
+    # a series break drawn by the caller at the same place already marks it
+    lijnen = {s.x0 for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1}
+    getekend = False
+    for gebeurtenis in gebeurtenissen.voor(gekozen):
+        naam = GEBEURTENIS + gebeurtenis.label
+        x = gebeurtenis.positie(perioden)
+        if x is None or naam in al_getekend or x in lijnen:
+            continue
+        # by position on the category axis: a year such as '2021' given as x would be read as
+        # the number 2021; the label runs into the plot when the line stands far to the right
+        rechts = x > 0.6 * (len(perioden) - 1)
+        fig.add_vline(x=x, line_dash="dash", line_color="#555555", name=naam)
+        fig.add_annotation(x=x, y=1, yref="paper", text=gebeurtenis.label, showarrow=False,
+                           xanchor="right" if rechts else "left", yanchor="bottom",
+                           font={"size": 12}, name=naam)
+        getekend = True
+    if getekend:
+        # the positions count along the sorted periods: keep the axis in that order
+        fig.update_xaxes(categoryorder="array", categoryarray=perioden)
     return fig
 
 
@@ -81,11 +146,12 @@ def lijn_per_gemeente(
     decimalen: int = 0,
     procent: bool = False,
     breuk: str | None = None,
+    voorzieningen: Iterable[str] | None = None,
 ) -> go.Figure:
     """One line per municipality (and the region total) over the periods in `frame`.
 
     `frame` has columns periode, gemeentecode, gemeente, waarde. `breuk` marks a series
-    break before that period with a dashed vertical line.
+    break before that period with a dashed vertical line. `voorzieningen`: see `opmaak`.
     """
     fig = go.Figure()
     for code, deel in frame.groupby("gemeentecode", sort=False):
@@ -106,7 +172,7 @@ def lijn_per_gemeente(
         fig.add_vline(x=x, line_dash="dash", line_color="#555555")
         fig.add_annotation(x=x, y=1, yref="paper", text="trendbreuk", showarrow=False,
                            xanchor="left", yanchor="bottom", font={"size": 12})
-    return opmaak(fig, titel, y_titel, procent)
+    return opmaak(fig, titel, y_titel, procent, voorzieningen)
 
 
 def staaf(
@@ -120,8 +186,10 @@ def staaf(
     decimalen: int = 0,
     procent: bool = False,
     horizontaal: bool = False,
+    voorzieningen: Iterable[str] | None = None,
 ) -> go.Figure:
-    """Bars of `waarde` per `x`, one colour per value of `kleur` (stacked or grouped)."""
+    """Bars of `waarde` per `x`, one colour per value of `kleur` (stacked or grouped).
+    `voorzieningen`: see `opmaak`."""
     fig = go.Figure()
     for naam, deel in frame.groupby(kleur, sort=False):
         xs, ys = deel[x], deel["waarde"]
@@ -135,7 +203,7 @@ def staaf(
             )
         )
     fig.update_layout(barmode="stack" if gestapeld else "group")
-    opmaak(fig, titel, y_titel, procent)
+    opmaak(fig, titel, y_titel, procent, voorzieningen)
     if horizontaal:
         fig.update_xaxes(type="linear", showgrid=True, gridcolor="#E5E5E5")
         fig.update_yaxes(type="category", autorange="reversed", ticksuffix="")

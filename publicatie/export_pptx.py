@@ -1,10 +1,11 @@
-"""The steering group's slides: `stuurgroep-<kwartaal>.pptx` (16:9), the meeting view on slides.
+"""The steering group's slides: `publicatie/stuurgroep-<versie>.pptx` (16:9), the meeting view.
 
 A title slide, a 'Wat viel op' slide (the sentences and where the region stands against its
-targets) and one slide per theme of the meeting view: its tiles as large text boxes (value,
-changes with their judgement, on/off track) and its chart (the PNG from `grafieken/`). Every
-figure after small-number suppression; "DEMODATA — niet echt" on every slide of a demo
-snapshot.
+targets), one slide per theme of the meeting view: its tiles as large text boxes (value,
+changes with their judgement, on/off track) and its chart (the PNG from
+`publicatie/grafieken/`), and a last slide with the sources (by name and peildatum) and the
+disclosure control in words. Published figures only (a hidden one shows its mark);
+"DEMODATA — niet echt" on every slide of a demo snapshot.
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from monitor import fmt
+from monitor.snapshots import PUBLICATIE
 from monitor.streefwaarden import GUNSTIG, ONGUNSTIG
 from publicatie.export_grafieken import (
     DEMO_TEKST,
     Grafiek,
     Stuurgroep,
     TegelTekst,
+    bronnen,
     ontbrekend,
     tegel_tekst,
 )
+from publicatie.export_xlsx import onderdrukking_tekst
 
 BREEDTE, HOOGTE = Emu(12_192_000), Emu(6_858_000)  # 16:9, as PowerPoint makes it
 MARGE = Inches(0.5)
@@ -41,12 +45,15 @@ KLEUREN = {GUNSTIG: RGBColor(0x1A, 0x7F, 0x37), ONGUNSTIG: ROOD}
 FONT = "Arial"
 
 
-def bestandsnaam(kwartaal: str) -> str:
-    return f"stuurgroep-{kwartaal}.pptx"
+BRONNEN_TITEL = "Bronnen en onderdrukking"
 
 
-def schrijf_pptx(stuurgroep: Stuurgroep, grafieken: dict[str, Grafiek], folder: Path) -> Path:
-    """Write the deck into `folder`; returns the file."""
+def bestandsnaam(versie: str) -> str:
+    return f"stuurgroep-{versie}.pptx"
+
+
+def schrijf_pptx(stuurgroep: Stuurgroep, grafieken: dict[str, Grafiek], map_: Path) -> Path:
+    """Write the deck into `map_/publicatie/`; returns the file."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = BREEDTE, HOOGTE
     regio = stuurgroep.manifest.get("regio") or ""
@@ -68,8 +75,10 @@ def schrijf_pptx(stuurgroep: Stuurgroep, grafieken: dict[str, Grafiek], folder: 
                        kleur=ROOD, uitlijning=PP_ALIGN.RIGHT)
         else:
             _tekst(dia, MARGE, Inches(4.2), BREEDTE - 2 * MARGE, Inches(0.6),
-                   "Geen cijfers voor de grafiek in dit kwartaal.", 18, kleur=GRIJS)
-    uit = folder / bestandsnaam(stuurgroep.kwartaal)
+                   "Geen gepubliceerde cijfers voor de grafiek in dit kwartaal.", 18, kleur=GRIJS)
+    _bronnen(deck, stuurgroep)
+    uit = map_ / PUBLICATIE / bestandsnaam(stuurgroep.versie)
+    uit.parent.mkdir(parents=True, exist_ok=True)
     deck.save(uit)
     return uit
 
@@ -87,11 +96,12 @@ def _titeldia(deck: Presentation, stuurgroep: Stuurgroep) -> None:
            f"Kwartaal {stuurgroep.kwartaal}", 32, kleur=DONKERBLAUW)
     gemaakt = manifest.get("created_at")
     datum = fmt.datum(datetime.fromisoformat(gemaakt)) if gemaakt else fmt.LEEG
-    regels = [f"Snapshot {manifest['versie']}, vastgelegd op {datum}"]
+    regels = [f"Versie {stuurgroep.versie}, vastgelegd op {datum}"]
     if manifest.get("vervangt"):
         regels.append(f"Vervangt {manifest['vervangt']}: {manifest.get('reden') or ''}")
-    regels.append("Regio-totalen; kleine aantallen onderdrukt als "
+    regels.append("Regio-totalen; kleine aantallen verborgen als "
                   f"{stuurgroep.teken}, wat ze zou verraden als {stuurgroep.teken_overig}.")
+    regels.append(stuurgroep.rapport.uitgever)
     _tekst(dia, MARGE, Inches(4.2), BREEDTE - 2 * MARGE, Inches(1.2), regels, 16, kleur=GRIJS)
     if stuurgroep.demo:
         vak = dia.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARGE, Inches(5.6), Inches(6.5),
@@ -127,6 +137,27 @@ def _wat_viel_op(deck: Presentation, stuurgroep: Stuurgroep) -> None:
         _run(alinea, f"{tegel.doel.label}: {stand} ({tekst.doel})", 14)
 
 
+def _bronnen(deck: Presentation, stuurgroep: Stuurgroep) -> None:
+    """The sources by name and peildatum, and the disclosure control in words."""
+    dia = _dia(deck, stuurgroep, f"{BRONNEN_TITEL} · {stuurgroep.kwartaal}",
+               "Waar de cijfers vandaan komen, en waarom sommige cijfers niet getoond worden.")
+    breedte = int((BREEDTE - 2 * MARGE - Inches(0.4)) / 2)
+    regels = [f"• {b.naam}: peildatum {b.peildatum}"
+              + (" (demonstratiegegevens, niet echt)" if b.demo else "")
+              for b in bronnen(stuurgroep)] or ["• Geen bronnen vastgelegd."]
+    _tekst(dia, MARGE, Inches(1.55), breedte, Inches(0.4), "Bronnen", 18, vet=True,
+           kleur=DONKERBLAUW)
+    _tekst(dia, MARGE, Inches(2.0), breedte, Inches(3.6), regels, 13)
+    rechts = MARGE + breedte + Inches(0.4)
+    _tekst(dia, rechts, Inches(1.55), breedte, Inches(0.4), "Onderdrukking", 18, vet=True,
+           kleur=DONKERBLAUW)
+    _tekst(dia, rechts, Inches(2.0), breedte, Inches(4.2),
+           [*onderdrukking_tekst(stuurgroep.publicatie),
+            "In een grafiek ontbreekt een verborgen punt; de dia zegt welk."], 11)
+    _tekst(dia, MARGE, Inches(5.9), breedte, Inches(0.5),
+           f"Contact: {stuurgroep.rapport.contact}", 11, kleur=GRIJS)
+
+
 def _dia(deck: Presentation, stuurgroep: Stuurgroep, titel: str, toelichting: str) -> Slide:
     dia = _leeg(deck, stuurgroep)
     _tekst(dia, MARGE, Inches(0.35), Inches(9.5), Inches(0.7), titel, 30, vet=True,
@@ -141,7 +172,7 @@ def _leeg(deck: Presentation, stuurgroep: Stuurgroep) -> Slide:
     dia = deck.slides.add_slide(deck.slide_layouts[BLANCO])
     regio = stuurgroep.manifest.get("regio") or ""
     _tekst(dia, MARGE, HOOGTE - Inches(0.45), Inches(5.3), Inches(0.3),
-           f"Flevomonitor · {regio} · snapshot {stuurgroep.manifest['versie']}", 10,
+           f"Flevomonitor · {regio} · versie {stuurgroep.versie}", 10,
            kleur=GRIJS)
     if stuurgroep.demo:
         _tekst(dia, BREEDTE - MARGE - Inches(3.2), Inches(0.3), Inches(3.2), Inches(0.45),

@@ -1,11 +1,10 @@
 """The steering group's deck (PPTX), read back with python-pptx.
 
-Uses the two snapshots of tests/test_export_grafieken.py (a demo and a plain one), made once.
+Uses the two export folders of tests/test_export_grafieken.py (a demo and a plain one), made
+once.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
@@ -13,29 +12,32 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from test_export_grafieken import (
     CHROMIUM,
     KWARTAAL,
+    VERSIE,
     ZONDER_CHROMIUM,
-    parquet_figure,
-    snapshot_met_exports,
-    stuurgroep,
+    Exports,
+    exportmap,
+    figuur_uit,
+    gepubliceerd_tekst,
 )
 
-from monitor import wat_viel_op
 from monitor.views import stuurgroep as view
-from publicatie.export_grafieken import DEMO_TEKST
+from publicatie.export_grafieken import DEMO_TEKST, bronnen, lees_rapport
+from publicatie.export_pptx import BRONNEN_TITEL
+from publicatie.export_xlsx import onderdrukking_tekst
+from publicatie.suppressie import lees_publicatie
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason=ZONDER_CHROMIUM)]
-PPTX = f"stuurgroep-{KWARTAAL}.pptx"
 THEMAS = view.SCHERMEN[1:]
 
 
 @pytest.fixture(scope="module")
-def snapshot() -> Path:
-    return snapshot_met_exports(False)
+def exports() -> Exports:
+    return exportmap(False)
 
 
 @pytest.fixture(scope="module")
-def deck(snapshot: Path):
-    return Presentation(str(snapshot / PPTX))
+def deck(exports: Exports):
+    return Presentation(str(exports.pptx))
 
 
 def teksten(dia) -> list[str]:
@@ -48,50 +50,81 @@ def tegel(dia, titel: str) -> list[str]:
     return [p.text for p in vak.text_frame.paragraphs]
 
 
-def test_title_wat_viel_op_and_a_slide_per_theme(deck):
+def test_named_with_the_version_in_publicatie(exports: Exports):
+    assert exports.pptx == exports.map / "publicatie" / f"stuurgroep-{VERSIE}.pptx"
+
+
+def test_title_wat_viel_op_a_slide_per_theme_and_the_sources(exports: Exports, deck):
     dias = list(deck.slides)
-    assert len(dias) == 2 + len(THEMAS)
+    assert len(dias) == 3 + len(THEMAS)
     assert "Stuurgroep Flevoland" in teksten(dias[0])
     assert f"Kwartaal {KWARTAAL}" in teksten(dias[0])
+    assert lees_rapport().uitgever in "\n".join(teksten(dias[0]))
     assert f"Wat viel op · {KWARTAAL}" in teksten(dias[1])
-    for dia, scherm in zip(dias[2:], THEMAS, strict=True):
+    for dia, scherm in zip(dias[2:-1], THEMAS, strict=True):
         assert f"{scherm.titel} · {KWARTAAL}" in teksten(dia)
         tegels = [s for s in dia.shapes if s.name.startswith("Tegel ")]
         assert 3 <= len(tegels) == len(scherm.tegels) <= 5
         beelden = [s for s in dia.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(beelden) == 1 and beelden[0].image.content_type == "image/png"
-        assert beelden[0].name == scherm.grafiek.titel
+        # a screen without a published point to draw (e.g. a spreiding index the snapshot
+        # does not publish): no chart, said so
+        if scherm.code not in exports.grafieken:
+            assert not beelden
+            assert "Geen gepubliceerde cijfers voor de grafiek in dit kwartaal." in teksten(dia)
+        else:
+            assert len(beelden) == 1 and beelden[0].image.content_type == "image/png"
+            assert beelden[0].name == scherm.grafiek.titel
+    assert f"{BRONNEN_TITEL} · {KWARTAAL}" in teksten(dias[-1])
     assert deck.slide_width * 9 == deck.slide_height * 16  # 16:9
 
 
-def test_wat_viel_op_holds_the_sentences(snapshot: Path, deck):
+def test_the_sources_and_suppression_slide(exports: Exports, deck):
+    tekst = "\n".join(teksten(list(deck.slides)[-1]))
+    gevonden = bronnen(exports.stuurgroep)
+    assert len(gevonden) == 3
+    for bron in gevonden:
+        assert f"• {bron.naam}: peildatum {bron.peildatum}" in tekst
+    assert "peildatum 15 oktober 2019" in tekst
+    for zin in onderdrukking_tekst(lees_publicatie()):
+        assert zin in tekst
+    assert f"Contact: {lees_rapport().contact}" in tekst
+    assert "sha256" not in tekst and ".csv" not in tekst  # names, not files
+
+
+def test_wat_viel_op_holds_the_sentences(exports: Exports, deck):
     tekst = " ".join(teksten(list(deck.slides)[1]))
-    zinnen = stuurgroep(snapshot).overzicht.zinnen
+    zinnen = exports.stuurgroep.overzicht.zinnen
     assert zinnen
     for zin in zinnen:
         assert zin in tekst
 
 
-def test_tiles_show_the_parquet_figures(snapshot: Path, deck):
-    dias = {scherm.code: dia for scherm, dia in zip(THEMAS, list(deck.slides)[2:], strict=True)}
+def test_tiles_show_the_published_figures_and_marks(exports: Exports, deck):
+    dias = {scherm.code: dia for scherm, dia in zip(THEMAS, list(deck.slides)[2:], strict=False)}
+    k = exports.kerncijfers
     instroom = tegel(dias["bw"], "Instroom")
-    assert instroom[:2] == ["Instroom", f"{parquet_figure(snapshot, 'BW.instroom'):.0f}"]
-    assert instroom[1] == "8"
+    assert instroom[:2] == ["Instroom", "8"] and figuur_uit(k, "BW.instroom") == 8
     assert instroom[2] == "▲ +1 t.o.v. 2019-K2 · ongunstig"
     assert instroom[-1] == "geen streefwaarde: lager is beter"
-    assert tegel(dias["bw"], "Bezetting")[1] == f"{parquet_figure(snapshot, 'BW.bezetting'):.0f}"
-    meldingen = parquet_figure(snapshot, "E33.meldingen")
-    assert tegel(dias["e33"], "Meldingen E33")[1] == wat_viel_op.waarde_tekst(meldingen, "aantal")
-    per_10000 = parquet_figure(snapshot, "E33.meldingen_per_10000")
-    assert tegel(dias["e33"], "Meldingen per 10.000 inwoners")[1] == wat_viel_op.waarde_tekst(
-        per_10000, "per_10000")  # Dutch: a decimal comma
-    assert "," in tegel(dias["e33"], "Meldingen per 10.000 inwoners")[1]
-    assert tegel(dias["vo"], "Instroom")[1] == "<5"  # a region total of 3
-    assert "Niet getoond: Instroom: 2019-K3" in teksten(dias["vo"])  # a gap in the chart
-    assert tegel(dias["spreiding"], "Spreidingsindex BW")[1] == "0,17"
+    g = exports.gepubliceerd
+    assert tegel(dias["bw"], "Bezetting")[1] == gepubliceerd_tekst(g, "BW.bezetting")
+    assert tegel(dias["e33"], "Meldingen E33")[1] == gepubliceerd_tekst(g, "E33.meldingen")
+    per_10000 = tegel(dias["e33"], "Meldingen per 10.000 inwoners")[1]
+    assert "," in per_10000  # Dutch: a decimal comma
+    # a hidden region total of 3 shows its mark, never 0 or 3; its point is named as missing
+    assert tegel(dias["vo"], "Instroom")[1] == "<5"
+    assert figuur_uit(k, "VO.instroom") == 3
+    assert "Niet getoond: Instroom: 2019-K3" in teksten(dias["vo"])
+    # derived figures as published: a hidden one shows its mark; one the snapshot does not
+    # publish is not available, never computed
+    assert tegel(dias["spreiding"], "Spreidingsindex BW")[1] == "x"
+    assert tegel(dias["spreiding"], "Spreidingsindex MO")[1] == gepubliceerd_tekst(
+        g, "MO.spreidingsindex")
+    assert tegel(dias["spreiding"], "BW-cliënten in eigen gemeente")[1] == "–"
 
 
 def test_demodata_on_every_slide_of_a_demo_snapshot(deck):
-    demo = Presentation(str(snapshot_met_exports(True) / PPTX))
+    demo = Presentation(str(exportmap(True).pptx))
+    assert len(demo.slides) == len(deck.slides)
     assert all(DEMO_TEKST in teksten(dia) for dia in demo.slides)
     assert not any("DEMODATA" in t for dia in deck.slides for t in teksten(dia))
