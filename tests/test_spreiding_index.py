@@ -221,3 +221,19 @@ def test_kaart_needs_no_network():
     kaart = [t for t in fig.data if isinstance(t, go.Choropleth)]
     assert kaart[-1].featureidkey == "id" and list(kaart[-1].locations) == ["A"]
     assert not fig.layout.map.style  # no tile map
+
+
+def test_no_index_beside_a_hidden_count():
+    # the publieksversie: Urk's bezetting is hidden (NaN); an index computed with it as 0 would
+    # be wrong and would give the hidden count away
+    import pandas as pd
+
+    from monitor.views.spreiding import index_reeks
+
+    verblijf = pd.DataFrame({"periode": ["2026-K3"] * 2, "gemeentecode": ["GM0034", "GM0184"],
+                             "waarde": [50.0, 10.0]})
+    herkomst = pd.DataFrame({"periode": ["2026-K3"] * 2, "gemeentecode": ["GM0034", "GM0184"],
+                             "waarde": [55.0, float("nan")]})
+    assert index_reeks(verblijf, herkomst)["waarde"].isna().all()
+    herkomst.loc[1, "waarde"] = 5.0
+    assert index_reeks(verblijf, herkomst)["waarde"].notna().all()

@@ -383,7 +383,7 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.
     fig = charts.staaf(
         aanmeldingen, "periode", "categorie", charts.categorie_kleuren(AANMELDING_TYPES),
         f"Aanmeldingen en instroom per kwartaal — {k.naam}", eenheid(sel.per_10000),
-        decimalen=decimalen,
+        decimalen=decimalen, voorzieningen=(sel.voorziening,)
     )
     naam_instroom = "Instroom" + (" (naar verblijfsgemeente)"
                                   if sel.perspectief == "verblijf" and not k.regio else "")
@@ -455,6 +455,7 @@ def grafiek_gemeenten(bron: InstroomBron, sel: Selectie, gemeenten: Mapping[str,
         frame, charts.gemeente_kleuren(gemeenten),
         f"Instroom per {perspectief}" + (" per 10.000 inwoners" if sel.per_10000 else ""),
         eenheid(sel.per_10000), decimalen=2 if sel.per_10000 else 0,
+        voorzieningen=(sel.voorziening,),
     )
     return charts.Grafiek(
         fig, tabel_per_gemeente(frame),
@@ -473,7 +474,7 @@ def grafiek_jaarpercentage(reeks: pd.DataFrame, indicator: str, sel: Selectie,
     titel = labels.indicator(indicator)
     fig = charts.lijn_per_gemeente(
         frame, charts.gemeente_kleuren(gemeenten), f"{titel} per jaar", "procent",
-        decimalen=1, procent=True,
+        decimalen=1, procent=True, voorzieningen=(sel.voorziening,)
     )
     return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"),
                           f"{titel.lower()}-per-jaar", labels.DEFINITIES[indicator])

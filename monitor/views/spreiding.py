@@ -60,12 +60,19 @@ def dissimilariteitsindex(
 
 
 def index_reeks(verblijf: pd.DataFrame, herkomst: pd.DataFrame) -> pd.DataFrame:
-    """The index per period (columns periode, waarde) from bezetting verblijf and herkomst."""
+    """The index per period (columns periode, waarde) from bezetting verblijf and herkomst.
+
+    A period with a hidden figure (NaN, the publieksversie) has no index: it is not linear, so
+    next to a hidden count it would give that count away."""
     periodes = sorted(set(verblijf["periode"]) | set(herkomst["periode"]))
     rows = []
     for periode in periodes:
         v = verblijf[verblijf["periode"] == periode]
         h = herkomst[herkomst["periode"] == periode]
+        gemeenten = ~v["gemeentecode"].isin(NIET_GEMEENTE), ~h["gemeentecode"].isin(NIET_GEMEENTE)
+        if v.loc[gemeenten[0], "waarde"].isna().any() or h.loc[gemeenten[1], "waarde"].isna().any():
+            rows.append({"periode": periode, "waarde": None})
+            continue
         waarde = dissimilariteitsindex(
             dict(zip(v["gemeentecode"], v["waarde"], strict=True)),
             dict(zip(h["gemeentecode"], h["waarde"], strict=True)),

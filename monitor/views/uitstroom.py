@@ -229,7 +229,7 @@ def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.G
     fig = charts.staaf(
         frame, "periode", "categorie", charts.categorie_kleuren(UITSTROOMBESTEMMINGEN),
         f"Uitstroom per bestemming — {k.naam}", eenheid(sel.per_10000),
-        decimalen=2 if sel.per_10000 else 0,
+        decimalen=2 if sel.per_10000 else 0, voorzieningen=(sel.voorziening,)
     )
     return charts.Grafiek(
         fig, tabel_categorie(frame, "Bestemming"),
@@ -246,7 +246,7 @@ def grafiek_mediaan(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, 
         return None
     fig = charts.lijn_per_gemeente(
         frame, charts.gemeente_kleuren(gemeenten), "Verblijfsduur (mediaan) per kwartaal",
-        "dagen",
+        "dagen", voorzieningen=(sel.voorziening,)
     )
     return charts.Grafiek(fig, tabel_per_gemeente(frame), "verblijfsduur-mediaan-per-kwartaal",
                    labels.DEFINITIES["verblijfsduur_mediaan_dagen"])
@@ -260,6 +260,7 @@ def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Gr
     fig = charts.staaf(
         getoond, "klasse", "reeks", {"Uitgestroomd": KLEUR_VERDELING},
         f"Verblijfsduur van de uitstroom {sel.van} t/m {sel.tot} — {k.naam}", "aantal",
+        voorzieningen=(sel.voorziening,),
     )
     fig.update_layout(showlegend=False, hovermode="x")
     tabel = frame.rename(columns={"klasse": "Verblijfsduur", "aantal": "Aantal",
@@ -287,7 +288,7 @@ def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mappin
         getoond, "gemeente", "gemeente", dict(zip(getoond["gemeente"], getoond["kleur"],
                                                    strict=True)),
         f"Uitstroom uit een plek in de eigen gemeente, {sel.van} t/m {sel.tot}",
-        decimalen=1, procent=True, horizontaal=True,
+        decimalen=1, procent=True, horizontaal=True, voorzieningen=(sel.voorziening,)
     )
     fig.update_xaxes(ticksuffix="%", range=[0, 100])
     fig.update_traces(hovertemplate="%{x:,.1f}%")
