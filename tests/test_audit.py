@@ -404,3 +404,21 @@ def test_the_demo_snapshot_gives_nothing_away(demo):
     lek = lekken(resultaat)
     voorbeelden = "\n".join(beschrijf(r) for _, r in lek.head(10).iterrows())
     assert lek.empty, f"{len(lek)} lekken, o.a.:\n{voorbeelden}"
+
+
+def test_two_consecutive_reports_together_give_nothing_away(demo):
+    # the attack: bezetting(K2) + instroom - uitstroom = bezetting(K3) over the K2 and
+    # the K3 report; the K3 snapshot is made knowing the K2 one (as maak_snapshot does)
+    kern, _, inwoners = demo
+    publicatie = lees_publicatie()
+    kern_k2 = kern[(kern["periode_type"] == "jaar") | (kern["periode"] <= "2026-K2")]
+    k2 = beveilig(kern_k2, "2026-K2", publicatie)
+    k3 = beveilig(kern, "2026-K3", publicatie, vorige=k2)
+    lek = lekken(audit(k3, kern, publicatie, vorige=k2, inwoners=inwoners))
+    assert lek.empty, "\n".join(beschrijf(r) for _, r in lek.head(10).iterrows())
+    # a figure both reports publish has the same mark in both
+    sleutel = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "bron"]
+    beide = k2.merge(k3, on=sleutel, suffixes=("_k2", "_k3"))
+    beide = beide[beide["dimensie_k2"].isna() & beide["dimensie_k3"].isna()]
+    assert len(beide) > 1000
+    assert (beide["teken_k2"].fillna("") == beide["teken_k3"].fillna("")).all()
