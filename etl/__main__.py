@@ -142,10 +142,10 @@ def _status(warehouse: Path) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _aantal(n: int) -> str:
     """A count with the Dutch thousands separator for the terminal (219.168)."""
     return format(n, "_").replace("_", ".")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -193,3 +193,36 @@ def test_kerncijfers_has_exactly_the_contract_columns(shipped_warehouse: Path):
         ("perspectief", "VARCHAR"), ("dimensie", "VARCHAR"), ("waarde", "DOUBLE"),
         ("bron", "VARCHAR"), ("demo", "BOOLEAN"),
     ]
+
+
+def test_the_command_line_builds_and_reports(tmp_path: Path):
+    """`python -m etl build` and `status` as a data steward runs them, in a process of their
+    own (the entry point itself, not only the functions behind it)."""
+    import subprocess
+    import sys
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    root = Path(__file__).resolve().parent.parent
+    bouw = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--warehouse", str(warehouse)],
+        cwd=root, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert bouw.returncode == 0, bouw.stderr
+    rijen = duckdb.connect(str(warehouse), read_only=True).execute(
+        "SELECT count(*) FROM kerncijfers").fetchone()[0]
+    assert f"{rijen:_}".replace("_", ".") + " kerncijfers" in bouw.stdout
+    status = subprocess.run(
+        [sys.executable, "-m", "etl", "status", "--warehouse", str(warehouse)],
+        cwd=root, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert status.returncode == 0, status.stderr
+    assert f"{rijen:_}".replace("_", ".") + " kerncijfers" in status.stdout
+    # `snapshot` dispatches to the publication layer: a quarter the warehouse does not hold
+    # is refused in Dutch, nothing written
+    snapshot = subprocess.run(
+        [sys.executable, "-m", "etl", "snapshot", "2099-K1", "--warehouse", str(warehouse),
+         "--uit", str(tmp_path / "snapshots")],
+        cwd=root, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert snapshot.returncode == 1 and "Snapshot niet gemaakt" in snapshot.stderr
+    assert not (tmp_path / "snapshots" / "2099-K1").exists()
