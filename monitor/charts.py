@@ -145,13 +145,12 @@ def lijn_per_gemeente(
     y_titel: str = "",
     decimalen: int = 0,
     procent: bool = False,
-    breuk: str | None = None,
     voorzieningen: Iterable[str] | None = None,
 ) -> go.Figure:
     """One line per municipality (and the region total) over the periods in `frame`.
 
-    `frame` has columns periode, gemeentecode, gemeente, waarde. `breuk` marks a series
-    break before that period with a dashed vertical line. `voorzieningen`: see `opmaak`.
+    `frame` has columns periode, gemeentecode, gemeente, waarde. Known events (a series
+    break, config/gebeurtenissen.toml) are marked by `opmaak`; `voorzieningen`: see there.
     """
     fig = go.Figure()
     for code, deel in frame.groupby("gemeentecode", sort=False):
@@ -164,14 +163,6 @@ def lijn_per_gemeente(
                 hovertemplate=_hover(decimalen, procent),
             )
         )
-    perioden = list(dict.fromkeys(frame["periode"]))
-    if breuk is not None and breuk in perioden:
-        # on a category axis a label like "2020" would be read as a number: use its position,
-        # half a step before it, so the line stands between the two periods
-        x = perioden.index(breuk) - 0.5
-        fig.add_vline(x=x, line_dash="dash", line_color="#555555")
-        fig.add_annotation(x=x, y=1, yref="paper", text="trendbreuk", showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": 12})
     return opmaak(fig, titel, y_titel, procent, voorzieningen)
 
 

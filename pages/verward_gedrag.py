@@ -81,8 +81,8 @@ if e33.empty:
     ui.leeg()
 else:
     ui.grafiek(
-        view.fig_kwartalen(e33, kleuren, "E33-meldingen per kwartaal", y_titel,
-                           decimalen, breuk=view.TRENDBREUK_KWARTAAL),
+        view.fig_kwartalen(e33, kleuren, "E33-meldingen per kwartaal", y_titel, decimalen,
+                           voorzieningen=("E33",)),
         view.tabel_gemeente(e33, meldingen), "e33-meldingen-per-kwartaal",
         f"{labels.DEFINITIES['meldingen']} 2020-K1 bevat al een maand (maart) met de nieuwe "
         "registratie.", "e33_kwartaal",

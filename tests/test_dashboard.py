@@ -190,6 +190,8 @@ def test_trendbreuk_stands_between_its_periods():
         "periode": ["2018", "2019", "2020", "2021"], "gemeentecode": ["TOTAAL"] * 4,
         "gemeente": ["Regio totaal"] * 4, "waarde": [1.0, 2.0, 3.0, 4.0],
     })
-    fig = charts.lijn_per_gemeente(frame, {}, "E33", breuk="2020")
+    # the break is a known event (config/gebeurtenissen.toml), drawn by the chart builders
+    fig = charts.lijn_per_gemeente(frame, {}, "E33", voorzieningen=("E33",))
     [line] = [s for s in fig.layout.shapes if s.type == "line"]
     assert line.x0 == line.x1 == 1.5
+    assert any("trendbreuk" in a.text for a in fig.layout.annotations)

@@ -53,7 +53,6 @@ class GrafiekDef:
     jaren_per_bron: str | None = None  # or: one key's yearly series, one line per bron
     eenheid: str = AANTAL
     y_titel: str = ""
-    breuk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,6 @@ SCHERMEN: tuple[Scherm, ...] = (
             "lichtere meldingen mee.",
             jaren_per_bron="E33.meldingen",
             y_titel="Meldingen",
-            breuk="2020",
         ),
         "Volgen, geen doel: meer meldingen kan ook betere signalering zijn.",
     ),
@@ -595,14 +593,6 @@ def figuur(g: GrafiekDef, tabel: pd.DataFrame, groot: bool = False) -> go.Figure
     kleuren = charts.categorie_kleuren(dict.fromkeys(tabel[reeks]))
     decimalen = 2 if g.eenheid == INDEX else 0
     fig = charts.lijn_per_gemeente(frame, kleuren, g.titel, g.y_titel, decimalen=decimalen)
-    perioden = sorted(set(tabel["Periode"]))
-    if g.breuk in perioden and perioden.index(g.breuk) > 0:
-        # Between the categories, by position: a year such as '2020' given as x would be
-        # read as the number 2020 on the category axis (so not via lijn_per_gemeente's breuk).
-        x = perioden.index(g.breuk) - 0.5
-        fig.add_vline(x=x, line_dash="dash", line_color="#555555")
-        fig.add_annotation(x=x, y=1, yref="paper", text="trendbreuk", showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": 12})
     if g.eenheid == INDEX:
         fig.update_yaxes(tickformat=",.2f")
     # explicit sizes: Streamlit's chart theme would otherwise set its own small ticks

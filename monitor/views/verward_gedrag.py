@@ -32,7 +32,6 @@ AFGELEID = "afgeleid uit kwartalen"
 # the first whole year and the first whole quarter after it.
 TRENDBREUK_JAAR = "2020"
 TRENDBREUK_KWARTAAL = "2020-K2"
-TRENDBREUK_TEKST = "trendbreuk: registratie gewijzigd (maart 2020)"
 VANAF = "0000"  # lower bound for "every year in the warehouse"
 
 
@@ -146,18 +145,6 @@ def over_breuk(kwartaal: str) -> bool:
 # --- figures --------------------------------------------------------------------------------
 
 
-def _breuk(fig: go.Figure, perioden: list[str], breuk: str) -> go.Figure:
-    """A dashed line between the last period before `breuk` and `breuk` (if both shown)."""
-    fig.update_xaxes(categoryorder="array", categoryarray=perioden)
-    if breuk not in perioden or perioden.index(breuk) == 0:
-        return fig
-    x = perioden.index(breuk) - 0.5
-    fig.add_vline(x=x, line_dash="dash", line_color="#555555")
-    fig.add_annotation(x=x, y=1, yref="paper", text=TRENDBREUK_TEKST, showarrow=False,
-                       xanchor="left", yanchor="bottom", font={"size": 12})
-    return fig
-
-
 def fig_jaren(
     frame: pd.DataFrame, kleuren: Mapping[str, str], titel: str, y_titel: str, decimalen: int
 ) -> go.Figure:
@@ -188,8 +175,9 @@ def fig_jaren(
             mode="lines+markers", marker={"symbol": "square-open", "size": 8},
             line={"color": "#666666", "dash": "dot"}, hoverinfo="skip",
         ))
-    charts.opmaak(fig, titel, y_titel)
-    return _breuk(fig, sorted(frame["periode"].unique()), TRENDBREUK_JAAR)
+    # the series break (maart 2020) is a known event: charts.opmaak draws it from config
+    fig.update_xaxes(categoryorder="array", categoryarray=sorted(frame["periode"].unique()))
+    return charts.opmaak(fig, titel, y_titel, voorzieningen=("E33",))
 
 
 def fig_kwartalen(
@@ -198,9 +186,10 @@ def fig_kwartalen(
     titel: str,
     y_titel: str,
     decimalen: int,
-    breuk: str | None = None,
+    voorzieningen: tuple[str, ...] = (),
 ) -> go.Figure:
-    fig = charts.lijn_per_gemeente(frame, kleuren, titel, y_titel, decimalen=decimalen)
-    perioden = sorted(frame["periode"].unique())
-    kwartaal_as(fig, perioden)
-    return fig if breuk is None else _breuk(fig, perioden, breuk)
+    """Quarters per municipality; the known events of `voorzieningen` marked."""
+    fig = charts.lijn_per_gemeente(frame, kleuren, titel, y_titel, decimalen=decimalen,
+                                   voorzieningen=voorzieningen)
+    kwartaal_as(fig, sorted(frame["periode"].unique()))
+    return fig
