@@ -114,7 +114,9 @@ def is_ratio(indicator: pd.Series) -> np.ndarray:
 # --- what is published ---------------------------------------------------------------------
 
 
-def catalogus(kerncijfers: pd.DataFrame, kwartaal: str) -> np.ndarray:
+def catalogus(
+    kerncijfers: pd.DataFrame, kwartaal: str, al_openbaar: tuple[str, ...] = ()
+) -> np.ndarray:
     """Which rows of `kerncijfers` some export publishes (a boolean mask).
 
     - per municipality (every gemeentecode, herkomst), every quarter up to `kwartaal`: the
@@ -122,7 +124,8 @@ def catalogus(kerncijfers: pd.DataFrame, kwartaal: str) -> np.ndarray:
       verblijf too (spreiding); capaciteit; every telling of E33 and OGGZ;
     - for the region (TOTAAL), every quarter and year: every figure the steering group's
       screens show (tiles and charts) and the totals of the tables above.
-    Breakdowns by dimension are not published."""
+    Breakdowns by dimension are not published, except in the figures of sources that are
+    public documents already (`al_openbaar`): those are reproduced as they were published."""
     from monitor.views import stuurgroep as view  # the screens define what the report shows
 
     k = kerncijfers
@@ -150,7 +153,10 @@ def catalogus(kerncijfers: pd.DataFrame, kwartaal: str) -> np.ndarray:
     jaar_ok = ((k["periode_type"] == "jaar")
                & (pd.to_numeric(k["periode"], errors="coerce") <= laatste_jaar)).to_numpy()
     regio = zonder_dim & totaal & (kwartaal_ok | jaar_ok) & (scherm | per_gemeente)
-    return per_gemeente | regio
+    openbaar = np.zeros(len(k), dtype=bool)
+    for prefix in al_openbaar:
+        openbaar |= k["bron"].astype(str).str.startswith(prefix).to_numpy()
+    return per_gemeente | regio | (openbaar & (kwartaal_ok | jaar_ok))
 
 
 # --- protecting them -------------------------------------------------------------------------
@@ -171,7 +177,8 @@ def beveilig(
     NaN where hidden and rounded as published elsewhere. `vorige` is the previous snapshot's
     result: a figure it showed and that is unchanged stays shown, one it hid stays hidden.
     """
-    frame = kerncijfers[catalogus(kerncijfers, kwartaal)].reset_index(drop=True)
+    frame = kerncijfers[catalogus(kerncijfers, kwartaal, publicatie.al_openbaar)]
+    frame = frame.reset_index(drop=True)
     waarde = frame["waarde"].to_numpy(dtype=float, na_value=np.nan)
     ratio = is_ratio(frame["indicator"])
     vrij = _vrijgesteld(frame, publicatie)

@@ -242,3 +242,12 @@ def test_weergave():
     assert weergave(1944.0, False, "<5") == "1.944"
     assert weergave(None, True, "<5") == "<5"
     assert weergave(12.345, False, "<5") == "12,3"
+
+
+def test_already_public_figures_are_published_with_their_breakdowns():
+    bron = "Regionaal kader 2020-2026 bijlage 3"
+    data = frame(rij("aantal_per_product", "TOTAAL", 339, "product=BW hoog", bron=bron,
+                     periode="2018"),
+                 rij("clienten", ALMERE, 3, "product=BW hoog"))
+    result = beveilig(data, KWARTAAL, PUBLICATIE)
+    assert result[["indicator", "waarde"]].values.tolist() == [["aantal_per_product", 339.0]]
