@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import math
+import re
 
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
 LEEG = "–"
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP: CSV injection)
+FORMULE_BEGIN = ("=", "+", "-", "@", "\t", "\r")
 
 
 def getal(value: float | int | None, decimalen: int = 0) -> str:
@@ -40,6 +43,20 @@ def verschil(value: float | None, decimalen: int = 0, eenheid: str = "") -> str:
 def datum(value) -> str:
     """A date as '15 oktober 2026'."""
     return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
+
+
+def veilige_tekst(tekst: str) -> str:
+    """Text a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    return "'" + tekst if tekst.startswith(FORMULE_BEGIN) else tekst
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~$:])")
+
+
+def als_tekst(tekst: str) -> str:
+    """Text for a Streamlit element that renders Markdown, shown exactly as it is: supplier
+    text (a bron, a file name) never becomes a link, an image or formatting."""
+    return _MARKDOWN.sub(r"\\\1", tekst)
 
 
 def _nan(value: float) -> bool:

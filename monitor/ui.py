@@ -142,7 +142,12 @@ def leeg() -> None:
 
 def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
     """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX.
-    A column with a hidden figure's mark keeps its numbers as numbers in both."""
+    A column with a hidden figure's mark keeps its numbers as numbers in both; text that a
+    spreadsheet would run as a formula (supplier text such as a bron) is kept as text."""
+    frame = frame.copy()
+    for kolom in [k for k in frame.columns if not pd.api.types.is_numeric_dtype(frame[k])]:
+        frame[kolom] = frame[kolom].map(
+            lambda v: fmt.veilige_tekst(v) if isinstance(v, str) else v)
     csv = _decimale_komma(frame).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -202,7 +207,7 @@ def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> N
         # plain text: the labels are data, never markup
         st.text("Niet gepubliceerd om kleine aantallen te beschermen (in de grafiek "
                 f"weggelaten, in de tabel met een teken): {'; '.join(verborgen)}.")
-    st.caption(definitie)
+    st.caption(fmt.als_tekst(definitie))  # it may name a supplier's bron: text, not markup
     csv, xlsx = tabel_bestanden(frame, naam)
     # a wrapping row, not columns: in a narrow column the labels must not be cut off
     row = st.container(horizontal=True, gap="small")

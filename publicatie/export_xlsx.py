@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from etl import settings
 from monitor import labels
-from monitor.fmt import getal
+from monitor.fmt import FORMULE_BEGIN, getal, veilige_tekst
 from monitor.snapshots import PUBLICATIE
 from publicatie.suppressie import Publicatie
 
@@ -35,7 +35,6 @@ DEMO_TEKST = "DEMODATA — niet echt"
 DEFINITIES_BLAD = "Definities en bronnen"
 KWARTALEN_TERUG = 8
 # Text starting with one of these is a formula to a spreadsheet (OWASP, CSV injection).
-FORMULE_BEGIN = ("=", "+", "-", "@", "\t", "\r")
 
 # first data row: title, demo marker, explanation, header
 _KOPRIJ = 4
@@ -188,11 +187,6 @@ def schrijf_xlsx(
     bestand.parent.mkdir(parents=True, exist_ok=True)
     boek.save(bestand)
     return bestand
-
-
-def veilige_tekst(tekst: str) -> str:
-    """Text a spreadsheet shows as text: one that would start a formula gets a leading '."""
-    return "'" + tekst if tekst.startswith(FORMULE_BEGIN) else tekst
 
 
 def onderdrukking_tekst(publicatie: Publicatie) -> list[str]:

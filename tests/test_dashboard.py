@@ -195,3 +195,33 @@ def test_trendbreuk_stands_between_its_periods():
     [line] = [s for s in fig.layout.shapes if s.type == "line"]
     assert line.x0 == line.x1 == 1.5
     assert any("trendbreuk" in a.text for a in fig.layout.annotations)
+
+
+def test_downloads_keep_formula_like_supplier_text_as_text():
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from monitor import ui
+
+    frame = pd.DataFrame({"Bron": ["=cmd|' /C calc'!A0", '=HYPERLINK("http://e","x")',
+                                   "@SUM(1)", "Politie"],
+                          "Meldingen": [1.5, 2.0, 3.0, 4.0]})
+    csv, xlsx = ui.tabel_bestanden(frame, "meldingen")
+    regels = csv.decode("utf-8-sig").splitlines()
+    assert [r.split(";")[0] for r in regels[1:]] == [
+        "'=cmd|' /C calc'!A0", '"\'=HYPERLINK(""http://e"",""x"")"', "'@SUM(1)", "Politie"]
+    blad = openpyxl.load_workbook(io.BytesIO(xlsx)).active
+    bronnen = [blad.cell(r, 1) for r in range(2, 6)]
+    assert all(c.data_type == "s" and not c.value.startswith(("=", "@")) for c in bronnen)
+    assert [blad.cell(r, 2).value for r in range(2, 6)] == [1.5, 2.0, 3.0, 4.0]
+
+
+def test_supplier_text_under_a_chart_is_text_not_markup():
+    from monitor.fmt import als_tekst
+
+    tekst = als_tekst("bron: ![x](http://e/a.png) [klik](http://e) :red[rood] *vet*")
+    # every character that would start a link, an image, a colour or emphasis is escaped
+    for teken in "![]()*:":
+        assert all(tekst[i - 1] == "\\" for i, c in enumerate(tekst) if c == teken)
