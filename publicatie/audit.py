@@ -42,13 +42,14 @@ When is a hidden cell safe (`ok`)?
   or as wide as it could be at all: had every published count that a protection may hide
   been hidden (zeros, exempt and already public figures stay shown), some cells beside a
   shown zero keep no more than [1, 3];
-- any other hidden count ('x'): it is not pinned, i.e. its interval is at least 1 wide. A
-  pinned secondary cell is a published figure after all; whether that also pins a primary
-  cell is reported on the primary cell itself.
+- any other hidden count ('x'): its interval is reported, and never a finding by itself: a
+  secondary cell that can be recomputed is no small count (it is at least drempel), and
+  whether that lets a small count be recomputed is judged on the small count itself.
 The derived region rows `spreidingsindex` and `eigen_gemeente_pct` (bron 'afgeleid') are not
 attacked as LP (they are not linear); their rule is checked instead: a shown one needs every
-bezetting cell (herkomst and verblijf rows without dimension, every gemeentecode but TOTAAL)
-of its voorziening and quarter shown. A violation is a row with ok False and no interval.
+bezetting cell (herkomst and verblijf rows without dimension) of the region's municipalities
+in its voorziening and quarter shown (Buiten de regio and Onbekend do not enter either
+figure). A violation is a row with ok False and no interval.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def audit(gepubliceerd: pd.DataFrame, kerncijfers: pd.DataFrame, publicatie: Pub
     ondergrens, bovengrens = grenzen[:, 0], grenzen[:, 1]
     primair = cellen.reden[doel] == PRIMAIR
     min_breedte = float(getattr(publicatie, "min_intervalbreedte", publicatie.drempel - 2))
-    vereist = np.where(primair, min_breedte, 1.0)
+    vereist = np.where(primair, min_breedte, 0.0)
     breedte = bovengrens - ondergrens
     kort = primair & (breedte < vereist - _TOL)
     if kort.any():
@@ -805,7 +806,7 @@ def _afgeleide_regel(gepubliceerd: pd.DataFrame) -> pd.DataFrame:
     bezetting = gepubliceerd[
         (gepubliceerd["indicator"] == "bezetting") & gepubliceerd["dimensie"].isna()
         & gepubliceerd["perspectief"].isin(["herkomst", "verblijf"])
-        & (gepubliceerd["gemeentecode"] != settings.TOTAAL)
+        & ~gepubliceerd["gemeentecode"].isin(list(settings.SPECIAL_GEMEENTE_NAMES))
         & gepubliceerd["onderdrukt"].astype(bool)
     ]
     naam = bezetting.get("gemeente", bezetting["gemeentecode"])

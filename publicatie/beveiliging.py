@@ -402,3 +402,55 @@ def lp_grenzen(
             grenzen.append(teken * h.getInfo().objective_function_value)
         uit[int(doel)] = (grenzen[0], grenzen[1])
     return uit
+
+
+def herstel(
+    waarde: np.ndarray,
+    status: np.ndarray,
+    secundair: set[int],
+    vergelijkingen: list[list[tuple[int, int]]],
+    drempel: int,
+    breedte: int,
+    haalbaar: dict[int, tuple[float, float]],
+    kosten: np.ndarray,
+) -> set[int]:
+    """Hide more, cheapest first, until every small count keeps its interval: for a set of
+    tables Tau-Argus did not settle within its time. Deterministic (ties by position), so
+    the same figures always give the same publication; hiding every candidate always works
+    (that is how `haalbaar` is defined), so this ends."""
+    gekozen = set(secundair)
+    buren: dict[int, set[int]] = {}
+    for terms in vergelijkingen:
+        cellen = {i for i, _ in terms}
+        for i in cellen:
+            buren.setdefault(i, set()).update(cellen)
+    kandidaat = status == VEILIG
+
+    def te_smal(cel: int) -> bool:
+        zichtbaar = status.copy()
+        zichtbaar[kandidaat] = VAST
+        zichtbaar[list(gekozen)] = VEILIG
+        onder, boven = grenzen_vooraf(waarde, zichtbaar, drempel)
+        lo, hi = lp_grenzen(onder, boven, vergelijkingen, [cel])[cel]
+        doel_lo, doel_hi = haalbaar.get(cel, (1.0, drempel - 1.0))
+        return hi - lo < min(breedte, doel_hi - doel_lo) - 1e-6
+
+    for _ in range(3):
+        slecht = tekort(waarde, status, gekozen, vergelijkingen, drempel, breedte, haalbaar)
+        if not slecht:
+            return gekozen
+        for cel in slecht:
+            ring = {cel}
+            while te_smal(cel):
+                # the cheapest candidate next to the cell, then next to what is hidden nearby
+                naast = set().union(*(buren.get(i, set()) for i in ring))
+                opties = sorted((kosten[i], i) for i in naast
+                                if kandidaat[i] and i not in gekozen)
+                if opties:
+                    gekozen.add(opties[0][1])
+                elif naast <= ring:
+                    break  # nothing more to hide around it
+                ring = naast
+    if tekort(waarde, status, gekozen, vergelijkingen, drempel, breedte, haalbaar):
+        gekozen |= set(np.flatnonzero(kandidaat).tolist())
+    return gekozen

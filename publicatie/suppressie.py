@@ -282,31 +282,36 @@ def _secundair(
         rijen, eq = problemen[naam]
         return engine.jj(waarde[rijen], status[rijen], kosten[rijen], eq, d, breedte, haalbaar)
 
-    # First without capping the protection levels (fast). Our own check of the answer is what
-    # counts: where it finds an interval too narrow, again with every level capped at what can
-    # be had at all (the engine may then search up to the configured time).
+    # Tau-Argus first with the full protection levels (fast where it can settle them), then,
+    # where our own check finds an interval too narrow, with levels set to 0 for the counts
+    # whose full interval cannot be had at all (shown zeros beside them). Only an answer the
+    # engine settled (code 0) is used: one cut off by its time limit would depend on the
+    # machine's speed. What is left is repaired cheapest-first (`herstel`), deterministically.
     eerste = engine.los_op({n: jj_van(n, None) for n in problemen}, publicatie.max_minuten)
-    haalbaar = {}
-    opnieuw = []
-    for naam, (_code, gekozen) in eerste.items():
+    haalbaar, opnieuw = {}, []
+    for naam, (code, gekozen) in eerste.items():
         rijen, eq = problemen[naam]
         haalbaar[naam] = engine.haalbare_intervallen(waarde[rijen], status[rijen], eq, d)
-        if engine.tekort(waarde[rijen], status[rijen], gekozen, eq, d, breedte, haalbaar[naam]):
-            opnieuw.append(naam)
-        else:
+        if code == 0 and not engine.tekort(waarde[rijen], status[rijen], gekozen, eq, d,
+                                           breedte, haalbaar[naam]):
             secundair[rijen[sorted(gekozen)]] = True
-    tweede = engine.los_op({n: jj_van(n, haalbaar[n]) for n in opnieuw}, publicatie.max_minuten)
-    for naam, (_code, gekozen) in tweede.items():
+        else:
+            opnieuw.append(naam)
+
+    def zonder_onhaalbare(naam: str) -> dict[int, tuple[float, float]]:
+        return {i: (lo, lo) if hi - lo < breedte - 1e-9 else (lo, hi)
+                for i, (lo, hi) in haalbaar[naam].items()}
+
+    tweede = engine.los_op({n: jj_van(n, zonder_onhaalbare(n)) for n in opnieuw},
+                           publicatie.max_minuten)
+    for naam in opnieuw:
         rijen, eq = problemen[naam]
-        tekort = engine.tekort(waarde[rijen], status[rijen], gekozen, eq, d, breedte,
-                               haalbaar[naam])
-        if tekort:
-            eerste_rij = frame.iloc[rijen[tekort[0]]]
-            raise engine.BeveiligingFout(
-                "Tau-Argus kon een tabel niet voldoende beveiligen (onder meer "
-                f"{eerste_rij['voorziening']} {eerste_rij['indicator']} {eerste_rij['periode']} "
-                f"{eerste_rij['gemeentecode']}); er is niets gepubliceerd."
-            )
+        code, gekozen = tweede[naam]
+        if code != 0:
+            code, gekozen = eerste[naam]
+        start = gekozen if code == 0 else set()
+        gekozen = engine.herstel(waarde[rijen], status[rijen], start, eq, d, breedte,
+                                 haalbaar[naam], kosten[rijen])
         secundair[rijen[sorted(gekozen)]] = True
     return secundair
 
