@@ -1,10 +1,14 @@
 """Flevomonitor: the router and frame of the dashboard (`streamlit run dashboard.py`)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from monitor import ui
 
-st.set_page_config(page_title="Flevomonitor", page_icon=":material/monitoring:", layout="wide")
+# the icon is served by the app itself: a Material icon would be fetched from the internet
+FAVICON = Path(__file__).resolve().parent / "monitor" / "favicon.png"
+st.set_page_config(page_title="Flevomonitor", page_icon=str(FAVICON), layout="wide")
 
 navigation = st.navigation(
     {

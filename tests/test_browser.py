@@ -81,3 +81,20 @@ def test_a_direct_link_to_a_page_opens_inside_the_frame(fresh_server, page):
     expect(page.get_by_text("Demodata", exact=False).first).to_be_visible()
     # the dashboard's own navigation (sections), not Streamlit's list of page files
     expect(page.get_by_text("Over de cijfers", exact=True)).to_be_visible()
+
+
+def test_no_request_leaves_the_machine(server, page):
+    """Every page asks only the dashboard's own server: no fonts, icons or maps from the
+    internet (the closed network here would refuse them; a municipality's may not)."""
+    from urllib.parse import urlparse
+
+    elders: list[str] = []
+    page.on("request", lambda r: elders.append(r.url)
+            if urlparse(r.url).hostname not in ("127.0.0.1", "localhost")
+            and not r.url.startswith(("data:", "blob:")) else None)
+    for pad in ("", "/instroom", "/uitstroom", "/spreiding", "/wachtlijsten",
+                "/verward-gedrag", "/vrouwenopvang", "/stuurgroep", "/definities", "/snapshots"):
+        page.goto(f"{server}{pad}")
+        page.get_by_text("Flevomonitor").first.wait_for(timeout=30_000)
+        page.wait_for_load_state("networkidle")
+    assert elders == []
