@@ -379,6 +379,9 @@ def test_print_gives_one_a4_landscape_page_per_screen(server, tmp_path):
             aantal_grafieken = sum(1 for s in view.SCHERMEN if s.grafiek)
             expect(page.locator(".js-plotly-plot")).to_have_count(aantal_grafieken,
                                                                   timeout=30_000)
+            # a loaded machine may still be rerunning or drawing: print the settled page
+            expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+            page.wait_for_load_state("networkidle")
             pdf = page.pdf(format="A4", landscape=True, print_background=True)
             (tmp_path / "stuurgroep.pdf").write_bytes(pdf)
             assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == len(view.SCHERMEN)
