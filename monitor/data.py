@@ -125,7 +125,10 @@ def _connection() -> tuple[str, _Bron]:
             info = path.stat()
         except FileNotFoundError as exc:
             raise WarehouseMissing(str(path)) from exc
-        return str(path), _connect(str(path), (info.st_ino, info.st_mtime_ns))
+        # the key names this very file: a rebuild (even one with the same figures, say a new
+        # source file) is a new file with a new inode and time, so nothing cached carries over
+        stamp = (info.st_ino, info.st_mtime_ns)
+        return f"{path}|{stamp}", _connect(str(path), stamp)
     try:
         if gekozen == ACTUEEL:
             laatste = laatste_snapshot()
@@ -136,14 +139,14 @@ def _connection() -> tuple[str, _Bron]:
             # only the name of an existing snapshot: a link is never turned into a path
             folder = lezer.vind_snapshot(snapshots_dir(), gekozen)
         stamp = (folder / lezer.MANIFEST).stat().st_mtime_ns
-        return f"{folder}|{publiek}", _connect_snapshot(str(folder), stamp, publiek)
+        return f"{folder}|{stamp}|{publiek}", _connect_snapshot(str(folder), stamp, publiek)
     except (lezer.SnapshotFout, OSError) as fout:
         raise SnapshotOnbekend(str(fout) if isinstance(fout, lezer.SnapshotFout)
                                else "Deze snapshot is niet te lezen.") from fout
 
 
-def _run(name: str, params: dict | None = None) -> pd.DataFrame:
-    _, bron_ = _connection()
+def _run(name: str, params: dict | None = None, bron_: _Bron | None = None) -> pd.DataFrame:
+    bron_ = bron_ or _connection()[1]
     cursor = bron_.con.cursor()  # one cursor per query: Streamlit serves sessions in threads
     try:
         # a cursor starts with the default search path
@@ -154,17 +157,19 @@ def _run(name: str, params: dict | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(versie: str, bron_sleutel: str, name: str, params: tuple) -> pd.DataFrame:
-    del versie, bron_sleutel  # cache key only
+def _cached(bron_sleutel: str, name: str, params: tuple, _bron: _Bron) -> pd.DataFrame:
+    del bron_sleutel  # cache key only; `_bron` (not hashed) is the connection it names
     # lists were frozen into tuples for the cache key; DuckDB binds a tuple as a STRUCT
-    return _run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params})
+    return _run(name, {k: list(v) if isinstance(v, tuple) else v for k, v in params}, _bron)
 
 
 def query(name: str, **params: object) -> pd.DataFrame:
-    """Run the named query (monitor/queries/<name>.sql), cached per warehouse version."""
-    sleutel, _ = _connection()
+    """Run the named query (monitor/queries/<name>.sql), cached per source file: the key and
+    the connection are taken together, so a query never runs on one build and is cached
+    under another."""
+    sleutel, bron_ = _connection()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached(meta()["versie"], sleutel, name, frozen).copy()
+    return _cached(sleutel, name, frozen, bron_).copy()
 
 
 def meta() -> dict[str, str]:

@@ -225,3 +225,38 @@ def test_supplier_text_under_a_chart_is_text_not_markup():
     # every character that would start a link, an image, a colour or emphasis is escaped
     for teken in "![]()*:":
         assert all(tekst[i - 1] == "\\" for i, c in enumerate(tekst) if c == teken)
+
+
+def test_a_rebuild_with_the_same_figures_still_shows_its_new_source_file(tmp_path, monkeypatch):
+    # the cache is keyed on the warehouse file itself, not on a hash of its figures: a new
+    # file that only repeats known figures changes no figure but must be listed
+    from etl import settings
+    from etl.build import build
+
+    raw = tmp_path / "raw"
+    (raw / "tellingen").mkdir(parents=True)
+    bron = settings.RAW_DIR / "tellingen" / "tellingen_regionaalkader_2019-12-01.csv"
+    (raw / "tellingen" / bron.name).write_bytes(bron.read_bytes())
+    warehouse = tmp_path / "w.duckdb"
+    build(raw, warehouse, settings.REFERENCE_DIR)
+    monkeypatch.setenv("FLEVOMONITOR_WAREHOUSE", str(warehouse))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at.switch_page("pages/definities.py").run()
+
+    def bestanden() -> list[str]:
+        return sorted(next(d.value for d in at.dataframe if "sha256" in d.value.columns)
+                      ["bestand"])
+
+    assert bestanden() == ["tellingen/tellingen_regionaalkader_2019-12-01.csv"]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        voor = con.execute("SELECT waarde FROM meta WHERE sleutel = 'versie'").fetchone()
+    (raw / "tellingen" / "tellingen_regionaalkader_2019-12-02.csv").write_bytes(
+        bron.read_bytes())
+    build(raw, warehouse, settings.REFERENCE_DIR)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        na = con.execute("SELECT waarde FROM meta WHERE sleutel = 'versie'").fetchone()
+    assert voor == na  # the same figures
+    at.run()
+    assert not at.exception
+    assert bestanden() == ["tellingen/tellingen_regionaalkader_2019-12-01.csv",
+                           "tellingen/tellingen_regionaalkader_2019-12-02.csv"]
