@@ -54,6 +54,10 @@ LEEFTIJDSKLASSEN = ("18-22", "23-26", "27-49", "50+")
 GESLACHTEN = ("M", "V", "X", "Onbekend")
 JA_NEE = ("ja", "nee")
 
+# The key of a kerncijfers row: one figure per combination (the public view's contract).
+KERNCIJFER_SLEUTEL = ("voorziening", "indicator", "periode", "gemeentecode", "perspectief",
+                      "dimensie", "bron")
+
 BUITEN = "BUITEN"
 ONBEKEND = "ONBEKEND"
 TOTAAL = "TOTAAL"

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from etl import settings
+
 MANIFEST = "manifest.json"
 INTERN = "intern"
 PUBLICATIE = "publicatie"
@@ -53,7 +55,7 @@ REFERENTIE_TABELLEN = {
 # Reference tables holding figures before disclosure control (a correction's old and new
 # count): empty in the publieksversie.
 NIET_PUBLIEK = frozenset({"correcties"})
-SLEUTEL = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie", "bron"]
+SLEUTEL = list(settings.KERNCIJFER_SLEUTEL)
 
 KWARTAAL_PATROON = re.compile(r"^(\d{4})-K([1-4])$")
 # a version label: the quarter, and from the second version on `-v<n>`

@@ -38,7 +38,7 @@ LP bounds are rounded inwards (ceil of the minimum, floor of the maximum).
 
 When is a hidden cell safe (`ok`)?
 - a primary cell ('<5', reden 'primair'): its interval is at least
-  `min_intervalbreedte` wide (config; drempel - 2 when the setting is absent), e.g. [1, 4],
+  `min_intervalbreedte` wide (config/publicatie.toml), e.g. [1, 4],
   or as wide as it could be at all: had every published count that a protection may hide
   been hidden (zeros, exempt and already public figures stay shown), some cells beside a
   shown zero keep no more than [1, 3];
@@ -64,9 +64,9 @@ import pandas as pd
 
 from etl import settings
 from monitor.fmt import getal
-from publicatie.suppressie import PRIMAIR, Publicatie, is_ratio
+from publicatie.suppressie import PRIMAIR, Publicatie, is_ratio, uit_openbare_bron
 
-SLEUTEL = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie", "bron"]
+SLEUTEL = list(settings.KERNCIJFER_SLEUTEL)
 KOLOMMEN = [*SLEUTEL, "gemeente", "reden", "waarde", "teken", "ondergrens", "bovengrens",
             "vereist", "ok", "soort", "toelichting"]
 
@@ -101,7 +101,7 @@ def audit(gepubliceerd: pd.DataFrame, kerncijfers: pd.DataFrame, publicatie: Pub
     doel = cellen.doel
     ondergrens, bovengrens = grenzen[:, 0], grenzen[:, 1]
     primair = cellen.reden[doel] == PRIMAIR
-    min_breedte = float(getattr(publicatie, "min_intervalbreedte", publicatie.drempel - 2))
+    min_breedte = float(publicatie.min_intervalbreedte)
     vereist = np.where(primair, min_breedte, 0.0)
     breedte = bovengrens - ondergrens
     kort = primair & (breedte < vereist - _TOL)
@@ -143,11 +143,8 @@ def _haalbaar(cellen: _Cellen, gepubliceerd: pd.DataFrame, inwoners: pd.DataFram
               publicatie: Publicatie, doelen: np.ndarray) -> np.ndarray:
     """[lower, upper] of the cells `doelen` had every published count been hidden that a
     protection may hide: a non-zero count of people from a source not already public."""
-    bron = cellen.tabel["bron"].astype(str)
-    openbaar = np.zeros(len(bron), dtype=bool)
-    for prefix in getattr(publicatie, "al_openbaar", ()):
-        openbaar |= bron.str.startswith(prefix).to_numpy()
-    vrij = cellen.tabel["indicator"].isin(getattr(publicatie, "vrijgesteld", ())).to_numpy()
+    openbaar = uit_openbare_bron(cellen.tabel["bron"], publicatie.al_openbaar)
+    vrij = cellen.tabel["indicator"].isin(publicatie.vrijgesteld).to_numpy()
     mag_weg = cellen.in_publicatie & cellen.bekend & (cellen.waar > 0) & ~openbaar & ~vrij
     klein = mag_weg & (cellen.waar < publicatie.drempel)
     laag = np.where(mag_weg, np.where(klein, 1.0, float(publicatie.drempel)), cellen.laag)

@@ -41,8 +41,9 @@ import numpy as np
 import pandas as pd
 
 from etl import settings
+from monitor.perioden import kwartaal_verschuiven
 
-SLEUTEL = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie", "bron"]
+SLEUTEL = list(settings.KERNCIJFER_SLEUTEL)
 
 # cell statuses in a JJ file
 VEILIG, ONVEILIG, VAST = "s", "u", "z"
@@ -138,7 +139,7 @@ def relaties(frame: pd.DataFrame, telling: np.ndarray) -> list[list[tuple[int, i
     for v, p, g, persp, d, b, r in clienten[
         ["voorziening", "periode", "gemeentecode", "perspectief", "dimensie", "bron", "_rij"]
     ].itertuples(index=False, name=None):
-        rest = [per_periode.get((v, "bezetting", _vorig_kwartaal(p), g, persp, d, b)),
+        rest = [per_periode.get((v, "bezetting", kwartaal_verschuiven(p, -1), g, persp, d, b)),
                 per_periode.get((v, "instroom", p, g, persp, d, b))]
         if any(x is None for x in rest):
             continue
@@ -151,7 +152,7 @@ def relaties(frame: pd.DataFrame, telling: np.ndarray) -> list[list[tuple[int, i
     for v, p, g, persp, d, b, r in bezetting[
         ["voorziening", "periode", "gemeentecode", "perspectief", "dimensie", "bron", "_rij"]
     ].itertuples(index=False, name=None):
-        vorig = _vorig_kwartaal(p)
+        vorig = kwartaal_verschuiven(p, -1)
         rest = [per_periode.get((v, "bezetting", vorig, g, persp, d, b)),
                 per_periode.get((v, "instroom", p, g, persp, d, b)),
                 per_periode.get((v, "uitstroom", p, g, persp, d, b))]
@@ -161,11 +162,6 @@ def relaties(frame: pd.DataFrame, telling: np.ndarray) -> list[list[tuple[int, i
         if houdt(terms):
             uit.append(terms)
     return uit
-
-
-def _vorig_kwartaal(periode: str) -> str:
-    jaar, k = int(periode[:4]), int(periode[-1])
-    return f"{jaar - 1}-K4" if k == 1 else f"{jaar}-K{k - 1}"
 
 
 def componenten(n: int, vergelijkingen: Iterable[list[tuple[int, int]]]) -> np.ndarray:
@@ -336,6 +332,31 @@ def _draai(mappen: list[Path], minuten: int, aantal: int) -> dict[str, tuple[int
     return uit
 
 
+def intervallen(
+    waarde: np.ndarray,
+    status: np.ndarray,
+    secundair: set[int],
+    vergelijkingen: list[list[tuple[int, int]]],
+    drempel: int,
+    doelen: Iterable[int],
+) -> dict[int, tuple[float, float]]:
+    """The feasible interval of each cell in `doelen` when the small counts and `secundair`
+    are hidden and everything else is shown."""
+    zichtbaar = status.copy()
+    zichtbaar[status == VEILIG] = VAST
+    zichtbaar[list(secundair)] = VEILIG
+    onder, boven = grenzen_vooraf(waarde, zichtbaar, drempel)
+    return lp_grenzen(onder, boven, vergelijkingen, doelen)
+
+
+def vereiste_breedte(
+    cel: int, haalbaar: dict[int, tuple[float, float]], drempel: int, breedte: int
+) -> float:
+    """How wide a small count's interval must be: `breedte`, or what can be had at all."""
+    lo, hi = haalbaar.get(cel, (1.0, drempel - 1.0))
+    return min(breedte, hi - lo)
+
+
 def tekort(
     waarde: np.ndarray,
     status: np.ndarray,
@@ -348,19 +369,11 @@ def tekort(
     """The small counts whose feasible interval, with the small counts and `secundair`
     hidden and everything else shown, is narrower than asked (our own check of the
     engine's answer)."""
-    zichtbaar = status.copy()
-    zichtbaar[(status == VEILIG)] = VAST
-    zichtbaar[list(secundair)] = VEILIG
-    onder, boven = grenzen_vooraf(waarde, zichtbaar, drempel)
-    doelen = np.flatnonzero(status == ONVEILIG)
-    grenzen = lp_grenzen(onder, boven, vergelijkingen, doelen)
-    slecht = []
-    for i in doelen:
-        lo, hi = haalbaar.get(int(i), (1.0, drempel - 1.0))
-        vereist = min(breedte, hi - lo)
-        if grenzen[int(i)][1] - grenzen[int(i)][0] < vereist - 1e-6:
-            slecht.append(int(i))
-    return slecht
+    doelen = [int(i) for i in np.flatnonzero(status == ONVEILIG)]
+    grenzen = intervallen(waarde, status, secundair, vergelijkingen, drempel, doelen)
+    return [i for i in doelen
+            if grenzen[i][1] - grenzen[i][0]
+            < vereiste_breedte(i, haalbaar, drempel, breedte) - 1e-6]
 
 
 def lp_grenzen(
@@ -427,13 +440,8 @@ def herstel(
     kandidaat = status == VEILIG
 
     def te_smal(cel: int) -> bool:
-        zichtbaar = status.copy()
-        zichtbaar[kandidaat] = VAST
-        zichtbaar[list(gekozen)] = VEILIG
-        onder, boven = grenzen_vooraf(waarde, zichtbaar, drempel)
-        lo, hi = lp_grenzen(onder, boven, vergelijkingen, [cel])[cel]
-        doel_lo, doel_hi = haalbaar.get(cel, (1.0, drempel - 1.0))
-        return hi - lo < min(breedte, doel_hi - doel_lo) - 1e-6
+        lo, hi = intervallen(waarde, status, gekozen, vergelijkingen, drempel, [cel])[cel]
+        return hi - lo < vereiste_breedte(cel, haalbaar, drempel, breedte) - 1e-6
 
     for _ in range(3):
         slecht = tekort(waarde, status, gekozen, vergelijkingen, drempel, breedte, haalbaar)

@@ -37,6 +37,7 @@ from etl import settings
 from monitor import fmt, gebeurtenissen, labels, streefwaarden, wat_viel_op
 from monitor.snapshots import PUBLICATIE, REFERENTIE, REFERENTIE_TABELLEN, SnapshotFout
 from monitor.views import stuurgroep as view
+from publicatie.export_xlsx import Kolom
 from publicatie.suppressie import Publicatie
 
 QUERIES = settings.ROOT / "monitor" / "queries"
@@ -444,17 +445,6 @@ def regio_tabel(stuurgroep: Stuurgroep, code: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Kolom:
-    """One column of a municipality table: which figure, from which source."""
-
-    kop: str
-    voorziening: str
-    indicator: str
-    bron: str
-    eenheid: str
-
-
-@dataclass(frozen=True)
 class GemeenteTabel:
     """The quarter per municipality in one perspective (herkomst, verblijf, or as the source
     delivered it), with the footnote that says which."""
@@ -490,7 +480,7 @@ def gemeente_tabellen(stuurgroep: Stuurgroep, code: str) -> list[GemeenteTabel]:
                    .itertuples(index=False, name=None))
     if code == "spreiding":
         kolommen = [
-            (p, Kolom(f"{v} naar {p}", v, "bezetting", "trajecten", wat_viel_op.AANTAL))
+            (p, Kolom(f"{v} naar {p}", v, "bezetting", "trajecten", p))
             for v in view.SPREIDING_VOORZIENINGEN for p in ("herkomst", "verblijf")
             if (v, "bezetting", p, "trajecten") in aanwezig
         ]
@@ -513,7 +503,7 @@ def gemeente_tabellen(stuurgroep: Stuurgroep, code: str) -> list[GemeenteTabel]:
                          if (v, i, p) == (voorziening, indicator, perspectief)), None)
             if bron:
                 per_perspectief.setdefault(perspectief, []).append(
-                    Kolom(d.label, voorziening, indicator, bron, d.eenheid))
+                    Kolom(d.label, voorziening, indicator, bron, perspectief, d.eenheid))
                 break
     return [
         _gemeente_tabel(stuurgroep, f"Per gemeente {_TITELS[p]}, {kwartaal}", p,

@@ -29,6 +29,7 @@ from etl import settings
 from monitor import labels
 from monitor.fmt import FORMULE_BEGIN, getal, veilige_tekst
 from monitor.snapshots import PUBLICATIE
+from monitor.wat_viel_op import AANTAL
 from publicatie.suppressie import Publicatie
 
 DEMO_TEKST = "DEMODATA — niet echt"
@@ -51,13 +52,15 @@ _PERSPECTIEF_TITEL = {
 
 @dataclass(frozen=True)
 class Kolom:
-    """One column of a theme sheet: which figure, from which source and perspective."""
+    """One column of a table per municipality (a theme sheet, a report table): which figure,
+    from which source and perspective, and its unit (how the report writes it)."""
 
     kop: str
     voorziening: str
     indicator: str
     bron: str
     perspectief: str  # of the municipality rows; the TOTAAL row is always 'regio'
+    eenheid: str = AANTAL
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ def schrijf_xlsx(
 
 def onderdrukking_tekst(publicatie: Publicatie) -> list[str]:
     """The disclosure control in plain Dutch (the workbook's definitions, the report)."""
-    min_basis = getattr(publicatie, "min_basis", 10)
+    min_basis = publicatie.min_basis
     return [
         f"Aantallen van 1 tot en met {publicatie.drempel - 1} zijn weergegeven als "
         f"{publicatie.teken}, zodat geen cijfer tot een persoon te herleiden is; 0 wordt wel "

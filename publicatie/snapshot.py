@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from etl import settings
 from monitor.fmt import getal
+from monitor.perioden import kwartaal_verschuiven
 from monitor.snapshots import (
     KERNCIJFERS,
     MANIFEST,
@@ -277,9 +278,8 @@ def _vorige(uit: Path, kwartaal: str) -> tuple[str | None, pd.DataFrame | None]:
     """The published figures the new snapshot must stay consistent with: the newest earlier
     version of the same quarter, else the newest version of the previous quarter. A snapshot
     from before the publiekscijfers file existed has none to offer."""
-    jaar, nummer = parse_kwartaal(kwartaal)
-    vorig_kwartaal = f"{jaar}-K{nummer - 1}" if nummer > 1 else f"{jaar - 1}-K4"
-    for kandidaat in (kwartaal, vorig_kwartaal):
+    parse_kwartaal(kwartaal)
+    for kandidaat in (kwartaal, kwartaal_verschuiven(kwartaal, -1)):
         versies = _versies(uit, kandidaat)
         if not versies:
             continue

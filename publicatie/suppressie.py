@@ -38,7 +38,7 @@ PUBLICATIE_TOML = settings.ROOT / "config" / "publicatie.toml"
 
 PRIMAIR, SECUNDAIR, AFGELEID = "primair", "secundair", "afgeleid"
 
-SLEUTEL = ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "dimensie", "bron"]
+SLEUTEL = list(settings.KERNCIJFER_SLEUTEL)
 AFGELEIDE_BRON = "afgeleid"
 
 # the counts of people published per municipality for the trajecten themes
@@ -106,6 +106,16 @@ def _geheel(waarde: object) -> bool:
     return isinstance(waarde, int) and not isinstance(waarde, bool)
 
 
+def uit_openbare_bron(bron: pd.Series, al_openbaar: tuple[str, ...]) -> np.ndarray:
+    """True for figures of a source that is a public document already (config
+    `al_openbaar`: prefixes of the bron)."""
+    tekst = bron.astype(str)
+    uit = np.zeros(len(tekst), dtype=bool)
+    for prefix in al_openbaar:
+        uit |= tekst.str.startswith(prefix).to_numpy()
+    return uit
+
+
 def is_ratio(indicator: pd.Series) -> np.ndarray:
     """True for percentages, per 10,000, day measures and bezettingsgraad."""
     return indicator.astype(str).str.endswith(settings.RATIO_SUFFIXES).to_numpy(dtype=bool)
@@ -153,9 +163,7 @@ def catalogus(
     jaar_ok = ((k["periode_type"] == "jaar")
                & (pd.to_numeric(k["periode"], errors="coerce") <= laatste_jaar)).to_numpy()
     regio = zonder_dim & totaal & (kwartaal_ok | jaar_ok) & (scherm | per_gemeente)
-    openbaar = np.zeros(len(k), dtype=bool)
-    for prefix in al_openbaar:
-        openbaar |= k["bron"].astype(str).str.startswith(prefix).to_numpy()
+    openbaar = uit_openbare_bron(k["bron"], al_openbaar)
     return per_gemeente | regio | (openbaar & (kwartaal_ok | jaar_ok))
 
 
@@ -216,11 +224,8 @@ def beveilig(
 
 def _vrijgesteld(frame: pd.DataFrame, publicatie: Publicatie) -> np.ndarray:
     """Figures that are not about people (places) or that were already published."""
-    bron = frame["bron"].astype(str)
-    openbaar = np.zeros(len(frame), dtype=bool)
-    for prefix in publicatie.al_openbaar:
-        openbaar |= bron.str.startswith(prefix).to_numpy()
-    return frame["indicator"].isin(publicatie.vrijgesteld).to_numpy() | openbaar
+    return (frame["indicator"].isin(publicatie.vrijgesteld).to_numpy()
+            | uit_openbare_bron(frame["bron"], publicatie.al_openbaar))
 
 
 def _vorige(
