@@ -1,8 +1,16 @@
 """Build the warehouse from `data/raw`: validate every file, stage, derive, test, swap in.
 
-The new warehouse is written next to the published one and only `os.replace`d over it
-when every file was accepted and every data test passed, so a refusal or a failed test
-leaves the published warehouse exactly as it was, and a running dashboard never sees a
+A build makes two files (docs/warehouse.md, "Two faces"):
+
+- the internal store `<dir>/intern/<stem>-intern.duckdb` (`intern_pad`): every table,
+  including the per-client rows of raw_trajecten and stg_trajecten; for the ETL and the
+  data steward only;
+- the public warehouse (`data/warehouse.duckdb`): the view `kerncijfers` and aggregates only
+  (`PUBLIEKE_TABELLEN`), the file advisors open and the dashboard reads.
+
+Both are written next to the published ones and only `os.replace`d over them (the internal
+store first) when every file was accepted and every data test passed, so a refusal or a
+failed test leaves both exactly as they were, and a running dashboard never sees a
 half-written file.
 """
 
@@ -24,6 +32,21 @@ from etl.readers import SUPPORTED_SUFFIXES
 from etl.reference import Region, load_region
 from etl.validate import LoadedFile, quarter_end, validate_file
 
+# What the public warehouse holds: reference tables, periods, the source list and
+# corrections, the marts (aggregates) and `meta`; never a raw_ or stg_ table. The internal
+# store holds these and everything else.
+PUBLIEKE_TABELLEN = (
+    "ref_gemeenten", "ref_gemeentenamen", "ref_inwoners", "ref_gemeentegrenzen",
+    "periodes", "periodes_trajecten", "verblijfsduurklassen",
+    "bronbestanden", "correcties",
+    "mart_trajecten", "mart_tellingen", "mart_capaciteit", "mart_bezettingsgraad",
+    "mart_capaciteit_locaties", "mart_instroom_kruis", "mart_uitstroom_stromen",
+    "mart_uitstroom_verblijfsduur", "mart_kerncijfers",
+    "meta",
+)
+# Views copied with their definition unchanged: `kerncijfers` is the public interface.
+PUBLIEKE_VIEWS = ("kerncijfers",)
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -32,6 +55,13 @@ class BuildResult:
     files: list[LoadedFile]
     kerncijfers_rows: int
     correcties: int
+    intern: Path
+
+
+def intern_pad(warehouse: Path) -> Path:
+    """The internal store that belongs to `warehouse`: `<dir>/intern/<stem>-intern.duckdb`
+    (for data/warehouse.duckdb that is settings.INTERN_WAREHOUSE)."""
+    return warehouse.parent / "intern" / f"{warehouse.stem}-intern.duckdb"
 
 
 def discover(raw_dir: Path) -> list[tuple[str, Path]]:
@@ -49,14 +79,13 @@ def discover(raw_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def needs_build(raw_dir: Path, reference_dir: Path, warehouse: Path) -> bool:
-    """True when the warehouse is missing, built by other code, or older than its inputs."""
-    if not warehouse.exists():
-        return True
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            meta = dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
-    except duckdb.Error:
+def needs_build(
+    raw_dir: Path, reference_dir: Path, warehouse: Path, intern: Path | None = None
+) -> bool:
+    """True when the warehouse or its internal store is missing, the two are not of the
+    same build, or the warehouse was built by other code or is older than its inputs."""
+    meta = _meta(warehouse)
+    if meta is None or _meta(intern or intern_pad(warehouse)) != meta:
         return True
     if meta.get("schema_versie") != str(settings.SCHEMA_VERSION):
         return True
@@ -67,6 +96,17 @@ def needs_build(raw_dir: Path, reference_dir: Path, warehouse: Path) -> bool:
     # the ETL's own code and models count too: a changed definition means a rebuild
     inputs += list(settings.SQL_DIR.glob("*.sql")) + list(settings.SQL_DIR.parent.glob("*.py"))
     return any(p.stat().st_mtime > built for p in inputs if p.is_file())
+
+
+def _meta(path: Path) -> dict[str, str] | None:
+    """The `meta` of a built file; None when it is missing or unreadable."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
+    except duckdb.Error:
+        return None
 
 
 def _input_fingerprint(raw_dir: Path, reference_dir: Path) -> str:
@@ -87,7 +127,12 @@ def build(
     raw_dir: Path = settings.RAW_DIR,
     warehouse: Path = settings.WAREHOUSE,
     reference_dir: Path = settings.REFERENCE_DIR,
+    intern: Path | None = None,
 ) -> BuildResult:
+    """Build the internal store (`intern`, by default `intern_pad(warehouse)`) and the public
+    `warehouse` from `raw_dir`; BuildFailed (and both files as they were) when a file is
+    refused or a data test fails."""
+    intern = intern or intern_pad(warehouse)
     region = load_region(reference_dir)
     files: list[LoadedFile] = []
     refusals: list[FileRefused] = []
@@ -107,11 +152,12 @@ def build(
         raise BuildFailed(f"Geen bestanden gevonden in {raw_dir}/(trajecten|tellingen|capaciteit)")
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    temporary = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.bouw")
-    temporary.unlink(missing_ok=True)
+    # per-client rows: only the owner may enter the folder (where the OS honours modes)
+    intern.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    intern_tijdelijk, publiek_tijdelijk = _tijdelijk(intern), _tijdelijk(warehouse)
     previous_loads = _previous_loads(warehouse)
     try:
-        with duckdb.connect(str(temporary)) as con:
+        with duckdb.connect(str(intern_tijdelijk)) as con:
             _load(con, region, files, previous_loads)
             for sql_file in sorted(settings.SQL_DIR.glob("*.sql")):
                 con.execute(sql_file.read_text(encoding="utf-8"))
@@ -126,11 +172,53 @@ def build(
             corrections = con.execute("SELECT count(*) FROM correcties").fetchall()[0][0]
             _write_meta(con, region, versie, _input_fingerprint(raw_dir, reference_dir))
             con.execute("CHECKPOINT")
-        os.replace(temporary, warehouse)
+        intern_tijdelijk.chmod(0o600)
+        _write_public(intern_tijdelijk, publiek_tijdelijk)
+        # the internal store first: a public file is never newer than the rows behind it
+        os.replace(intern_tijdelijk, intern)
+        os.replace(publiek_tijdelijk, warehouse)
     finally:
-        temporary.unlink(missing_ok=True)
-        Path(f"{temporary}.wal").unlink(missing_ok=True)
-    return BuildResult(warehouse, versie, files, rows, corrections)
+        for temporary in (intern_tijdelijk, publiek_tijdelijk):
+            temporary.unlink(missing_ok=True)
+            Path(f"{temporary}.wal").unlink(missing_ok=True)
+    return BuildResult(warehouse, versie, files, rows, corrections, intern)
+
+
+def _tijdelijk(target: Path) -> Path:
+    """Where `target` is built before it is swapped in: its own folder (so `os.replace` is
+    atomic), a hidden name of this process; a leftover of an earlier crash is removed."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.bouw")
+    temporary.unlink(missing_ok=True)
+    Path(f"{temporary}.wal").unlink(missing_ok=True)
+    return temporary
+
+
+def _write_public(intern: Path, public: Path) -> None:
+    """Copy the public tables and views of the (tested) internal store into a new file, with
+    their definitions unchanged, and check that nothing per client went with them."""
+    with duckdb.connect(str(public)) as con:
+        con.execute("ATTACH ? AS intern (READ_ONLY)", [str(intern)])
+        for name in PUBLIEKE_TABELLEN:
+            [(ddl,)] = con.execute(
+                "SELECT sql FROM duckdb_tables() WHERE database_name = 'intern' "
+                "AND schema_name = 'main' AND table_name = ?", [name]
+            ).fetchall()
+            con.execute(ddl)
+            con.execute(f'INSERT INTO main."{name}" SELECT * FROM intern.main."{name}"')
+        for name in PUBLIEKE_VIEWS:
+            [(ddl,)] = con.execute(
+                "SELECT sql FROM duckdb_views() WHERE database_name = 'intern' "
+                "AND schema_name = 'main' AND view_name = ?", [name]
+            ).fetchall()
+            con.execute(ddl)
+        con.execute("DETACH intern")
+        failures = datatests.publiek(con, PUBLIEKE_TABELLEN + PUBLIEKE_VIEWS)
+        if failures:
+            raise BuildFailed(
+                "De warehouse is niet bijgewerkt: de openbare warehouse zou meer bevatten "
+                "dan cijfers.\n" + "\n".join(f"  - {f}" for f in failures)
+            )
+        con.execute("CHECKPOINT")
 
 
 def _previous_loads(warehouse: Path) -> dict[str, str]:

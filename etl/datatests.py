@@ -1,9 +1,12 @@
 """Data tests run on every build before it is published; any failure stops the build.
 
-Each test is a query that returns the offending rows (none = pass), as in dbt.
+Each test is a query that returns the offending rows (none = pass), as in dbt. `TESTS` run on
+the full build (the internal store); `publiek` checks the public warehouse made from it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import duckdb
 
@@ -107,10 +110,73 @@ TESTS: dict[str, str] = {
           AND (a.bestand, a.rij) < (b.bestand, b.rij)
           AND a.geldig_vanaf <= coalesce(b.geldig_tot, DATE '9999-12-31')
           AND b.geldig_vanaf <= coalesce(a.geldig_tot, DATE '9999-12-31')""",
+    "kruistabellen: per product en kwartaal gelijk aan mart_trajecten": """
+        WITH kruis AS (
+            SELECT 'mart_instroom_kruis' AS mart, voorziening, periode,
+                   'product=' || product AS dimensie, sum(aantal) AS waarde
+            FROM mart_instroom_kruis WHERE indicator = 'aanmeldingen' GROUP BY ALL
+            UNION ALL
+            SELECT 'mart_uitstroom_stromen', voorziening, periode, 'product=' || product,
+                   sum(aantal)
+            FROM mart_uitstroom_stromen GROUP BY ALL
+            UNION ALL
+            SELECT 'mart_uitstroom_verblijfsduur', voorziening, periode, 'product=' || product,
+                   sum(aantal)
+            FROM mart_uitstroom_verblijfsduur GROUP BY ALL
+        ),
+        verwacht AS (
+            SELECT m.mart, t.voorziening, t.periode, t.dimensie, t.waarde
+            FROM mart_trajecten AS t
+            JOIN (VALUES ('mart_instroom_kruis', 'aanmeldingen'),
+                         ('mart_uitstroom_stromen', 'uitstroom'),
+                         ('mart_uitstroom_verblijfsduur', 'uitstroom')) AS m(mart, indicator)
+              ON m.indicator = t.indicator
+            WHERE t.periode_type = 'kwartaal' AND t.gemeentecode = 'TOTAAL'
+              AND t.dimensie LIKE 'product=%' AND t.waarde <> 0
+        )
+        SELECT coalesce(k.mart, v.mart) AS mart, coalesce(k.voorziening, v.voorziening),
+               coalesce(k.periode, v.periode), coalesce(k.dimensie, v.dimensie),
+               k.waarde, v.waarde
+        FROM kruis AS k
+        FULL JOIN verwacht AS v
+          ON v.mart = k.mart AND v.voorziening = k.voorziening AND v.periode = k.periode
+          AND v.dimensie = k.dimensie
+        WHERE k.waarde IS DISTINCT FROM v.waarde""",
     "staging: elke geladen rij komt terug": """
         SELECT 'trajecten' WHERE (SELECT count(DISTINCT (voorziening, traject_id))
                                   FROM raw_trajecten) <> (SELECT count(*) FROM stg_trajecten)""",
 }
+
+
+# Columns that describe one client (or one traject); `locatie` is one too, except in the
+# capacity tables, where a location has places, not clients.
+PER_CLIENT_KOLOMMEN = (
+    "traject_id", "datum_aanmelding", "datum_instroom", "datum_afgemeld", "datum_uitstroom",
+    "leeftijdsklasse", "geslacht", "met_kinderen", "locatie",
+)
+
+
+def publiek(con: duckdb.DuckDBPyConnection, toegestaan: Collection[str]) -> list[str]:
+    """What keeps the open file `con` from being the public warehouse: a table, view or macro
+    not in `toegestaan`, or a column that describes one client. Empty when it may go out."""
+    failures = []
+    namen = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "UNION ALL SELECT view_name FROM duckdb_views() "
+        "WHERE database_name = current_database() AND NOT internal "
+        "UNION ALL SELECT function_name FROM duckdb_functions() "
+        "WHERE database_name = current_database() AND NOT internal"
+    ).fetchall()
+    if extra := sorted({n for (n,) in namen} - set(toegestaan)):
+        failures.append(f"openbare warehouse: niet toegestane tabellen {extra}")
+    kolommen = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND list_contains(?, column_name) "
+        "AND NOT (column_name = 'locatie' AND table_name LIKE '%capaciteit%') "
+        "ORDER BY ALL", [list(PER_CLIENT_KOLOMMEN)]
+    ).fetchall()
+    failures += [f"openbare warehouse: kolom {c} in {t} beschrijft een cliënt" for t, c in kolommen]
+    return failures
 
 
 def run(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[str]:

@@ -11,6 +11,16 @@ REFERENCE_DIR = Path(os.environ.get("FLEVOMONITOR_REFERENCE", ROOT / "data" / "r
 WAREHOUSE = Path(os.environ.get("FLEVOMONITOR_WAREHOUSE", ROOT / "data" / "warehouse.duckdb"))
 SNAPSHOTS_DIR = Path(os.environ.get("FLEVOMONITOR_SNAPSHOTS", ROOT / "data" / "snapshots"))
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# The internal store: per-client rows (raw_/stg_trajecten) that only the ETL and the data
+# steward use; the warehouse above holds the public view and aggregates only.
+# It sits next to the warehouse (etl.build.intern_pad is the rule).
+INTERN_DIR = WAREHOUSE.parent / "intern"
+INTERN_WAREHOUSE = INTERN_DIR / f"{WAREHOUSE.stem}-intern.duckdb"
+# Refused deliveries, each kept with its report.
+REJECTED_DIR = Path(os.environ.get("FLEVOMONITOR_REJECTED", ROOT / "data" / "rejected"))
+# The append-only audit trail (deliveries, refusals, builds, snapshots, beheerder logins).
+LOGBOEK = Path(os.environ.get("FLEVOMONITOR_LOGBOEK", ROOT / "data" / "logboek" / "logboek.jsonl"))
+CONFIG_DIR = ROOT / "config"
 
 # Bump when the warehouse layout changes, so a warehouse built by older code is rebuilt.
 SCHEMA_VERSION = 1

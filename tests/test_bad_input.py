@@ -769,7 +769,7 @@ def test_a_refused_file_leaves_the_warehouse_as_it_was(tmp_path, add_bad_file):
     _good_raw(raw)
     assert len(build(raw, warehouse, settings.REFERENCE_DIR).files) == 3
     before = (_sha256(warehouse), warehouse.stat().st_mtime_ns, sorted(os.listdir(folder)))
-    assert before[2] == ["warehouse.duckdb"]
+    assert before[2] == ["intern", "warehouse.duckdb"]  # intern/: the internal store
 
     file_label, where = add_bad_file(raw)
     with pytest.raises(BuildFailed) as failed:

@@ -98,8 +98,9 @@ def test_build_publishes_atomically(raw: Path, tmp_path: Path):
         assert old.execute(query).fetchall() == [(0,)]
         add_telling(raw)
         build(raw, warehouse, REFERENCE)
-        # no temporary files are left next to the warehouse
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "w.duckdb"]
+        # no temporary files are left next to the warehouse or its internal store
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["intern", "raw", "w.duckdb"]
+        assert os.listdir(tmp_path / "intern") == ["w-intern.duckdb"]
         # the open connection still answers, from the warehouse it opened
         assert old.execute(query).fetchall() == [(0,)]
         assert old.execute("SELECT count(*) FROM kerncijfers").fetchall()[0][0] > 0
@@ -155,7 +156,8 @@ def test_failing_data_test_leaves_warehouse_unchanged(
         build(raw, warehouse, REFERENCE)
     assert "altijd fout (test)" in str(failed.value)
     assert (sha256(warehouse), warehouse.stat().st_mtime, kerncijfers(warehouse)) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "w.duckdb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["intern", "raw", "w.duckdb"]
+    assert os.listdir(tmp_path / "intern") == ["w-intern.duckdb"]
 
 
 def test_status_lists_every_loaded_file(raw: Path, tmp_path: Path, capsys):

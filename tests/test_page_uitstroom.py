@@ -1,5 +1,6 @@
-"""The Uitstroom page: its figures equal kerncijfers (and stg_trajecten for the verblijfsduur
-classes) for the selection; its view functions and named query on hand-made data."""
+"""The Uitstroom page: its figures equal kerncijfers (and stg_trajecten of the internal store
+for the verblijfsduur classes) for the selection; its view functions and named query on
+hand-made data."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from paginahulp import dashboard, gemeenten, kc, reeks, tabel
 from streamlit.testing.v1 import AppTest
 
+from etl.build import intern_pad
 from etl.settings import UITSTROOMBESTEMMINGEN
 from monitor import fmt
 from monitor.data import kwartaal_verschuiven
@@ -45,7 +47,7 @@ def klassen_uit_trajecten(warehouse: Path, voorziening: str, van: str, tot: str,
                           product: str | None = None, kolom_gemeente: str | None = None,
                           codes: tuple[str, ...] = ()) -> list[int]:
     """The verblijfsduur classes counted independently, with pandas month offsets."""
-    t = kc(warehouse, "SELECT * FROM stg_trajecten WHERE voorziening = ? "
+    t = kc(intern_pad(warehouse), "SELECT * FROM stg_trajecten WHERE voorziening = ? "
            "AND datum_uitstroom IS NOT NULL", [voorziening])
     start = pd.Timestamp(f"{van[:4]}-{3 * int(van[-1]) - 2:02d}-01")
     eind = pd.Timestamp(f"{tot[:4]}-{3 * int(tot[-1]) - 2:02d}-01") + pd.DateOffset(months=3)
@@ -175,7 +177,8 @@ def test_some_municipalities_and_a_product(app, shipped_warehouse):
     eigen = tabel(at, EIGEN)
     assert list(eigen["Herkomstgemeente"]) == [*(gemeenten(w)[c] for c in codes),
                                                view.TOTAAL_SELECTIE]
-    direct = kc(w, "SELECT herkomstgemeente, count(*) AS n FROM stg_trajecten "
+    # the per-client rows are in the internal store only
+    direct = kc(intern_pad(w), "SELECT herkomstgemeente, count(*) AS n FROM stg_trajecten "
                 "WHERE voorziening = 'BW' AND product = ? AND herkomstgemeente = verblijfsgemeente "
                 "AND datum_uitstroom BETWEEN DATE '2022-01-01' AND DATE '2024-12-31' "
                 "GROUP BY ALL", [product])
@@ -274,7 +277,9 @@ def test_eigen_gemeente():
 
 
 def test_verblijfsduur_query_classes_by_calendar_months():
+    """The classes are made by the ETL model (from stg_trajecten) and summed by the query."""
     sql = (ROOT / "monitor" / "queries" / "uitstroom_verblijfsduur.sql").read_text()
+    model = (ROOT / "etl" / "sql" / "26_mart_uitstroom_verblijfsduur.sql").read_text()
     con = duckdb.connect()
     con.execute("CREATE TABLE periodes_trajecten AS SELECT * FROM (VALUES "
                 "('2024-K1', 'kwartaal', DATE '2024-01-01', DATE '2024-03-31'), "
@@ -294,6 +299,7 @@ def test_verblijfsduur_query_classes_by_calendar_months():
                 "AS t(voorziening, product, herkomstgemeente, verblijfsgemeente, "
                 "datum_instroom, datum_uitstroom)")
     con.execute("ALTER TABLE stg_trajecten ADD COLUMN peildatum DATE DEFAULT DATE '2024-04-15'")
+    con.execute(model)
 
     def tel(**params) -> list[int]:
         basis = {"voorziening": "BW", "product": None, "van": "2024-K1", "tot": "2024-K2",

@@ -78,7 +78,8 @@ def als_kerncijfers(
     categorie_kolom: str | None = None,
     dimensie_naam: str | None = None,
 ) -> pd.DataFrame:
-    """Counts (`aantal`) from a named query over stg_trajecten in the shape of kerncijfers:
+    """Counts (`aantal`) from a named query over the trajecten marts (mart_instroom_kruis,
+    mart_uitstroom_stromen) in the shape of kerncijfers:
     periode, gemeentecode, dimensie, waarde, plus TOTAAL rows for the whole region."""
     kolommen = ["periode", "gemeentecode", "dimensie", "waarde"]
     if frame.empty:
