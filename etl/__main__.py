@@ -1,15 +1,17 @@
-"""Command line: `python -m etl build | check FILE | status | snapshot KWARTAAL`."""
+"""Command line: `python -m etl build | check FILE | aanlever FILE | status | snapshot KWARTAAL`."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
 import duckdb
 
 from etl import settings
-from etl.build import build, needs_build
+from etl.aanlevering import DUBBEL, GEACCEPTEERD, ConfigFout, bouw, lever_aan
+from etl.build import needs_build
 from etl.problems import BuildFailed, FileRefused
 from etl.reference import load_region
 from etl.validate import kind_of, validate_file
@@ -35,6 +37,19 @@ def main(argv: list[str] | None = None) -> int:
         "--soort", choices=settings.KINDS, help="trajecten, tellingen of capaciteit"
     )
 
+    p_aanlever = sub.add_parser(
+        "aanlever",
+        help="lever één bestand aan: controleren, bewaren in data/raw en de warehouse bouwen",
+    )
+    p_aanlever.add_argument("file", type=Path)
+    p_aanlever.add_argument(
+        "--soort", choices=settings.KINDS, help="trajecten, tellingen of capaciteit"
+    )
+    p_aanlever.add_argument("--raw", type=Path, default=settings.RAW_DIR)
+    p_aanlever.add_argument("--rejected", type=Path, default=settings.REJECTED_DIR)
+    p_aanlever.add_argument("--reference", type=Path, default=settings.REFERENCE_DIR)
+    p_aanlever.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
+
     p_status = sub.add_parser("status", help="wat is er geladen")
     p_status.add_argument("--warehouse", type=Path, default=settings.WAREHOUSE)
 
@@ -55,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "aanlever":
+        return _aanlever(args)
     if args.command == "snapshot":
         return _snapshot(args)
     return _status(args.warehouse)
@@ -65,7 +82,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Warehouse is actueel: {args.warehouse}")
         return 0
     try:
-        result = build(args.raw, args.warehouse, args.reference)
+        # logged in the logboek (build or build_mislukt), like a build after a delivery
+        result = bouw(_wie(), args.raw, args.warehouse, args.reference,
+                      aanleiding="opdrachtregel")
     except BuildFailed as failed:
         print(str(failed), file=sys.stderr)
         return 1
@@ -75,6 +94,36 @@ def _build(args: argparse.Namespace) -> int:
         f"{result.correcties} correcties)"
     )
     return 0
+
+
+def _wie() -> str:
+    """Who runs the command, for the logboek: the operating system's user."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor in the passwd file
+        return "onbekend"
+
+
+def _aanlever(args: argparse.Namespace) -> int:
+    soort = args.soort or kind_of(args.file)
+    if not args.file.is_file():
+        print(f"Bestand niet gevonden: {args.file}", file=sys.stderr)
+        return 2
+    if soort is None:
+        print("Geef de soort op met --soort (trajecten, tellingen of capaciteit).",
+              file=sys.stderr)
+        return 2
+    try:
+        uitkomst = lever_aan(
+            args.file.name, args.file.stat().st_size, args.file.read_bytes, soort, _wie(),
+            raw_dir=args.raw, rejected_dir=args.rejected, warehouse=args.warehouse,
+            reference_dir=args.reference,
+        )
+    except ConfigFout as fout:
+        print(f"Aanlevering niet mogelijk: {fout}", file=sys.stderr)
+        return 2
+    print(uitkomst.rapport)
+    return 0 if uitkomst.uitkomst in (GEACCEPTEERD, DUBBEL) else 1
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -101,7 +150,8 @@ def _snapshot(args: argparse.Namespace) -> int:
 
     try:
         folder = maak_snapshot(
-            args.kwartaal, args.warehouse, args.uit, args.nieuwe_versie, args.reden
+            args.kwartaal, args.warehouse, args.uit, args.nieuwe_versie, args.reden,
+            wie=_wie(),
         )
     except SnapshotFout as fout:
         print(f"Snapshot niet gemaakt: {fout}", file=sys.stderr)
@@ -113,6 +163,24 @@ def _snapshot(args: argparse.Namespace) -> int:
 
 
 def _status(warehouse: Path) -> int:
+    # imported here: this function is the only user in this module
+    from etl.build import intern_pad
+
+    intern = intern_pad(warehouse)
+
+    def _intern_status(path: Path, meta: dict[str, str]) -> str:
+        if not path.exists():
+            return "ontbreekt: bouw de warehouse opnieuw met `python -m etl build`"
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                eigen = dict(con.execute("SELECT sleutel, waarde FROM meta").fetchall())
+        except duckdb.Error:
+            return "niet te lezen: bouw de warehouse opnieuw met `python -m etl build`"
+        if eigen != meta:
+            return (f"versie {eigen.get('versie')}, gebouwd op {eigen.get('gebouwd_op')}: hoort "
+                    "niet bij deze warehouse; bouw opnieuw met `python -m etl build`")
+        return f"versie {eigen['versie']}, van dezelfde bouw als de warehouse"
+
     if not warehouse.exists():
         print(f"Geen warehouse op {warehouse}: bouw hem met `python -m etl build`.")
         return 1
@@ -132,6 +200,8 @@ def _status(warehouse: Path) -> int:
     print(f"  gebouwd op {meta['gebouwd_op']}, regio {meta['regio']}, "
           f"demodata: {meta['bevat_demo']}")
     print(f"  {_aantal(rows)} kerncijfers, {corrections} correcties op tellingen")
+    print(f"Interne opslag {intern} (gegevens per cliënt: nooit delen)")
+    print(f"  {_intern_status(intern, meta)}")
     print()
     header = f"{'bestand':<52} {'peildatum':<10} {'rijen':>6}  {'geladen op':<25} sha256"
     print(header)

@@ -6,8 +6,10 @@
 - `intern/kerncijfers.parquet`: the view `kerncijfers` up to that quarter (quarters up to
   it, years whose last day lies on or before its last day), same columns and types,
   unsuppressed; `intern/referentie/`; `intern/technisch.json` (warehouse and code version,
-  every source file with peildatum and sha256, the suppression config); and
-  `intern/audit-<versie>.csv`, the attack on the published figures;
+  every source file with peildatum and sha256, the suppression config);
+  `intern/audit-<versie>.csv`, the attack on the published figures; and
+  `intern/logboek.jsonl`, the audit trail (`etl.logboek`) up to and including this
+  snapshot's own entry;
 - `publicatie/publiekscijfers-<versie>.parquet`: the figures after disclosure control,
   protected once (`publicatie.suppressie.beveilig`), and the exports, each made from exactly
   that frame (`kwartaalcijfers-<versie>.xlsx`, the report, the slides, the charts);
@@ -33,10 +35,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from etl import settings
-from monitor.fmt import getal
+from etl.logboek import inhoud as logboek_inhoud
+from etl.logboek import schrijf as schrijf_logboek
+from monitor.fmt import getal, veilige_frame
 from monitor.perioden import kwartaal_verschuiven
 from monitor.snapshots import (
     KERNCIJFERS,
+    LOGBOEK,
     MANIFEST,
     PUBLICATIE,
     REFERENTIE,
@@ -70,11 +75,13 @@ def maak_snapshot(
     nieuwe_versie: bool = False,
     reden: str | None = None,
     exports: tuple[str, ...] | None = None,
+    wie: str = "onbekend",
 ) -> Path:
     """Freeze `kwartaal` from `warehouse` into `uit/<versie>/`; returns that folder.
 
     The figures are protected once; the audit attacks them and a leak refuses the snapshot;
-    every export (`exports` chooses among EXPORTS, default all) shows that one result."""
+    every export (`exports` chooses among EXPORTS, default all) shows that one result.
+    The snapshot is logged in the logboek as made by `wie`, and the logboek copied into it."""
     reden = (reden or "").strip() or None
     gekozen = _exports(exports)
     meta, bronnen, tabel, referentie = _lees_warehouse(warehouse, kwartaal)
@@ -103,7 +110,8 @@ def maak_snapshot(
         controle = audit(gepubliceerd, kerncijfers, publicatie, vorige,
                          referentie["ref_inwoners"].to_pandas())
         _weiger_lek(label, controle)
-        controle.to_csv(tijdelijk / auditbestand(label), index=False)
+        # like every CSV the monitor writes: no text cell a spreadsheet would run as a formula
+        veilige_frame(controle).to_csv(tijdelijk / auditbestand(label), index=False)
 
         index = {
             "kwartaal": kwartaal,
@@ -122,6 +130,12 @@ def maak_snapshot(
         # The exports see the technical part too (the report's technical annex needs it);
         # only what goes into intern/ may show it.
         _schrijf_exports(gepubliceerd, {**index, **technisch}, tijdelijk, publicatie, gekozen)
+
+        # Complete: log it, then keep the audit trail as it is now (this entry included) in
+        # the record, listed in the manifest like every other file.
+        schrijf_logboek("snapshot", wie, versie=label, kwartaal=kwartaal, reden=reden,
+                        vervangt=vervangt, warehouse_versie=meta.get("versie"))
+        (tijdelijk / LOGBOEK).write_bytes(logboek_inhoud())
 
         index["bestanden"] = {
             p.relative_to(tijdelijk).as_posix(): sha256(p)

@@ -185,7 +185,8 @@ def test_manifest_records_provenance(warehouse: Path, raw: Path, tmp_path: Path)
         if p.is_file() and p.name != "manifest.json"
     )
     assert sorted(manifest["bestanden"]) == written == sorted([
-        "intern/audit-2019-K3.csv", "intern/kerncijfers.parquet", "intern/technisch.json",
+        "intern/audit-2019-K3.csv", "intern/kerncijfers.parquet", "intern/logboek.jsonl",
+        "intern/technisch.json",
         *(f"intern/referentie/{naam}.parquet" for naam in REFERENTIE_TABELLEN),
         "publicatie/kwartaalcijfers-2019-K3.xlsx", "publicatie/publiekscijfers-2019-K3.parquet",
     ])
