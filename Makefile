@@ -15,11 +15,13 @@ $(INSTALLED): requirements.txt
 warehouse: $(INSTALLED)
 	$(PY) -m etl build --if-needed
 
-## Start the dashboard on the shipped data. A refused delivery is reported and the dashboard
+## Start the dashboard on the shipped data (local mode without login unless
+## .streamlit/secrets.toml has [auth]; see README "Inloggen en rollen"). A refused delivery is reported and the dashboard
 ## starts on the warehouse as it was (nothing of a refused file reaches it).
 run: $(INSTALLED)
 	@$(PY) -m etl build --if-needed || { [ -f data/warehouse.duckdb ] && \
 		echo "Let op: de warehouse is NIET bijgewerkt (zie hierboven); het dashboard toont de vorige stand."; }
+	@$(PY) -m monitor.toegang  # refuses to start without login where config/toegang.toml asks for it
 	$(VENV)/bin/streamlit run dashboard.py
 
 ## Lint and run every test.
@@ -34,4 +36,4 @@ demo: $(INSTALLED)
 	$(PY) -m etl.demo
 
 clean:
-	rm -rf $(VENV) data/warehouse.duckdb .pytest_cache .ruff_cache
+	rm -rf $(VENV) data/warehouse.duckdb data/intern .pytest_cache .ruff_cache

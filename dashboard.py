@@ -1,39 +1,56 @@
-"""Flevomonitor: the router and frame of the dashboard (`streamlit run dashboard.py`)."""
+"""Flevomonitor: the router and frame of the dashboard (`streamlit run dashboard.py`).
+
+Who sees which page is decided by monitor.toegang: the navigation holds only the pages the
+session's role may open, and each page that needs more than the figures asks again."""
 
 from pathlib import Path
 
 import streamlit as st
 
-from monitor import ui
+from monitor import toegang, ui
 
 # the icon is served by the app itself: a Material icon would be fetched from the internet
 FAVICON = Path(__file__).resolve().parent / "monitor" / "favicon.png"
 st.set_page_config(page_title="Flevomonitor", page_icon=str(FAVICON), layout="wide")
 
-navigation = st.navigation(
-    {
-        "Monitor": [
-            st.Page("pages/overzicht.py", title="Overzicht", icon=":material/dashboard:",
-                    default=True),
-            st.Page("pages/instroom.py", title="Instroom", icon=":material/login:"),
-            st.Page("pages/uitstroom.py", title="Uitstroom", icon=":material/logout:"),
-            st.Page("pages/spreiding.py", title="Spreiding", icon=":material/map:"),
-            st.Page("pages/wachtlijsten.py", title="Wachtlijsten",
-                    icon=":material/hourglass_top:"),
-            st.Page("pages/verward_gedrag.py", title="Verward gedrag (E33)",
-                    icon=":material/local_police:", url_path="verward-gedrag"),
-            st.Page("pages/vrouwenopvang.py", title="Vrouwenopvang", icon=":material/shield:"),
-        ],
-        "Stuurgroep": [
-            st.Page("pages/stuurgroep.py", title="Stuurgroep", icon=":material/co_present:"),
-        ],
-        "Over de cijfers": [
-            st.Page("pages/definities.py", title="Definities en bronnen",
-                    icon=":material/menu_book:", url_path="definities"),
-            st.Page("pages/snapshots.py", title="Snapshots", icon=":material/history:"),
-        ],
-    }
-)
+toegang.aanmelden()  # stops here for a visitor without a login or a role
+
+# (script, st.Page options) per section of the navigation
+PAGINAS: dict[str, list[tuple[str, dict]]] = {
+    "Monitor": [
+        ("pages/overzicht.py", dict(title="Overzicht", icon=":material/dashboard:",
+                                    default=True)),
+        ("pages/instroom.py", dict(title="Instroom", icon=":material/login:")),
+        ("pages/uitstroom.py", dict(title="Uitstroom", icon=":material/logout:")),
+        ("pages/spreiding.py", dict(title="Spreiding", icon=":material/map:")),
+        ("pages/wachtlijsten.py", dict(title="Wachtlijsten", icon=":material/hourglass_top:")),
+        ("pages/verward_gedrag.py", dict(title="Verward gedrag (E33)",
+                                         icon=":material/local_police:",
+                                         url_path="verward-gedrag")),
+        ("pages/vrouwenopvang.py", dict(title="Vrouwenopvang", icon=":material/shield:")),
+    ],
+    "Stuurgroep": [
+        ("pages/stuurgroep.py", dict(title="Stuurgroep", icon=":material/co_present:")),
+    ],
+    "Over de cijfers": [
+        ("pages/definities.py", dict(title="Definities en bronnen", icon=":material/menu_book:",
+                                     url_path="definities")),
+        ("pages/snapshots.py", dict(title="Snapshots", icon=":material/history:")),
+    ],
+    "Beheer": [
+        ("pages/aanleveren.py", dict(title="Gegevens aanleveren", icon=":material/upload_file:",
+                                     url_path="aanleveren")),
+        ("pages/logboek.py", dict(title="Logboek", icon=":material/receipt_long:")),
+    ],
+}
+toegestaan = {
+    sectie: [st.Page(pad, **opties) for pad, opties in paginas if toegang.mag_pagina(pad)]
+    for sectie, paginas in PAGINAS.items()
+}
+navigation = st.navigation({s: p for s, p in toegestaan.items() if p})
 meta = ui.frame()
-navigation.run()
+try:
+    navigation.run()
+except Exception:
+    ui.storing()
 ui.footer(meta)

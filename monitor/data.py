@@ -28,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import settings
-from monitor import labels, perioden
+from monitor import labels, perioden, toegang
 from monitor import snapshots as lezer
 
 QUERIES = Path(__file__).resolve().parent / "queries"
@@ -106,9 +106,11 @@ def _connect_snapshot(path: str, stamp: int, publiek: bool) -> _Bron:
 
 
 def bron() -> tuple[str, bool]:
-    """The chosen source: ACTUEEL or a snapshot label, and whether it is the publieksversie."""
-    return (st.session_state.get(BRON_SLEUTEL) or ACTUEEL,
-            bool(st.session_state.get(PUBLIEK_SLEUTEL)))
+    """The chosen source: ACTUEEL or a snapshot label, and whether it is the publieksversie.
+    A role without the right to unsuppressed figures always gets the publieksversie, whatever
+    the session or the link says."""
+    publiek = bool(st.session_state.get(PUBLIEK_SLEUTEL)) or not toegang.mag("cijfers_intern")
+    return st.session_state.get(BRON_SLEUTEL) or ACTUEEL, publiek
 
 
 def laatste_snapshot() -> dict | None:
@@ -442,3 +444,21 @@ def snapshot_tabel() -> pd.DataFrame:
     ]
     return pd.DataFrame(rijen, columns=["Versie", "Kwartaal", "Vastgelegd op",
                                         "Warehouse-versie", "Demodata", "Vervangt", "Reden"])
+
+
+def bronbestanden_actueel() -> tuple[str, pd.DataFrame]:
+    """The live warehouse's version and its loaded files, whatever source the sidebar shows:
+    the delivery page is about the warehouse as it is now. Not cached (a delivery may just
+    have swapped in a new file); for the data steward only."""
+    if not toegang.mag("aanleveren"):
+        raise PermissionError("bronbestanden_actueel: alleen voor de beheerder")
+    path = warehouse_path()
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise WarehouseMissing(str(path)) from exc
+    bron_ = _connect(str(path), (info.st_ino, info.st_mtime_ns))
+    meta_ = _run("meta", bron_=bron_)
+    frame = _run("bronbestanden", bron_=bron_)
+    frame["demo"] = frame["demo"].map({True: "ja", False: "nee"})
+    return dict(zip(meta_["sleutel"], meta_["waarde"], strict=True))["versie"], frame

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -48,6 +50,15 @@ def datum(value) -> str:
 def veilige_tekst(tekst: str) -> str:
     """Text a spreadsheet shows as text: one that would start a formula gets a leading '."""
     return "'" + tekst if tekst.startswith(FORMULE_BEGIN) else tekst
+
+
+def veilige_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells a spreadsheet shows as text (OWASP CSV injection): for every
+    CSV and XLSX the monitor writes. Numbers stay numbers (a negative count is no formula)."""
+    uit = frame.copy()
+    for kolom in [k for k in uit.columns if not pd.api.types.is_numeric_dtype(uit[k])]:
+        uit[kolom] = uit[kolom].map(lambda v: veilige_tekst(v) if isinstance(v, str) else v)
+    return uit
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|<>~$:])")

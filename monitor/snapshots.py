@@ -8,7 +8,8 @@ snapshots through this module only, so it never imports the publication layer. T
   or not, the suppression signs) and `bestanden`, the sha256 of every other file;
 - `intern/`: never sent out: `kerncijfers.parquet` (unsuppressed), `referentie/*.parquet`,
   `technisch.json` (warehouse and code version, source files with sha256, the suppression
-  config), `audit-<versie>.csv`, the technical annex of the report;
+  config), `audit-<versie>.csv`, the technical annex of the report, `logboek.jsonl` (the
+  audit trail as it was when the snapshot was made, its own entry included);
 - `publicatie/`: only what may be sent out, every file name carrying the version, among them
   `publiekscijfers-<versie>.parquet`: the protected figures every export and the
   publieksversie show.
@@ -34,10 +35,12 @@ PUBLICATIE = "publicatie"
 KERNCIJFERS = f"{INTERN}/kerncijfers.parquet"
 REFERENTIE = f"{INTERN}/referentie"
 TECHNISCH = f"{INTERN}/technisch.json"
+LOGBOEK = f"{INTERN}/logboek.jsonl"  # the audit trail as it was when the snapshot was made
 
-# Tables a snapshot keeps besides kerncijfers, so the dashboard can show it as it was shown.
-# The staging tables are kept empty (their columns only): a snapshot records figures, not
-# trajecten; views that count trajecten say "geen gegevens" on a snapshot.
+# Tables a snapshot keeps besides kerncijfers, so the dashboard can show it as it was shown
+# (all read from the public warehouse). The marts the named queries read beside kerncijfers
+# are kept empty (their columns only): a snapshot records figures, not the counts behind the
+# crossings; views that use them say "geen gegevens" on a snapshot.
 REFERENTIE_TABELLEN = {
     "meta": "SELECT * FROM meta",
     "ref_gemeenten": "SELECT * FROM ref_gemeenten",
@@ -48,9 +51,11 @@ REFERENTIE_TABELLEN = {
     "correcties": "SELECT * FROM correcties",
     "periodes": "SELECT * FROM periodes",
     "periodes_trajecten": "SELECT * FROM periodes_trajecten",
-    "raw_capaciteit": "SELECT * FROM raw_capaciteit LIMIT 0",
-    "stg_trajecten": "SELECT * FROM stg_trajecten LIMIT 0",
-    "stg_capaciteit": "SELECT * FROM stg_capaciteit LIMIT 0",
+    "verblijfsduurklassen": "SELECT * FROM verblijfsduurklassen",
+    "mart_capaciteit_locaties": "SELECT * FROM mart_capaciteit_locaties LIMIT 0",
+    "mart_instroom_kruis": "SELECT * FROM mart_instroom_kruis LIMIT 0",
+    "mart_uitstroom_stromen": "SELECT * FROM mart_uitstroom_stromen LIMIT 0",
+    "mart_uitstroom_verblijfsduur": "SELECT * FROM mart_uitstroom_verblijfsduur LIMIT 0",
 }
 # Reference tables holding figures before disclosure control (a correction's old and new
 # count): empty in the publieksversie.

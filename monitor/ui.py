@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import logging
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from monitor import charts, data, fmt, labels
+from monitor import charts, data, fmt, labels, toegang
 
+LOG = logging.getLogger("flevomonitor")
 DEMO_BANNER = (
     "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en test. "
     "Ze zijn niet echt en mogen niet als echte cijfers worden gepresenteerd."
@@ -22,7 +24,9 @@ def frame() -> dict[str, str]:
     try:
         meta = data.meta()
     except data.NietGepubliceerd:
-        st.warning(NIETS_GEPUBLICEERD, icon=":material/visibility_off:")
+        uitleg = " Zet de publieksversie uit voor de actuele cijfers." if toegang.mag(
+            "cijfers_intern") else ""
+        st.warning(NIETS_GEPUBLICEERD + uitleg, icon=":material/visibility_off:")
         st.stop()
     except data.SnapshotOnbekend as fout:
         # what the link asked for is never repeated (nor rendered): a fixed sentence, and
@@ -63,8 +67,7 @@ PUBLIEK_UITLEG = (
 )
 NIETS_GEPUBLICEERD = (
     "**Publieksversie** — er zijn nog geen cijfers gepubliceerd: de publieksversie toont "
-    "alleen de cijfers van een vastgelegde snapshot, en die is er nog niet. Zet de "
-    "publieksversie uit voor de actuele cijfers."
+    "alleen de cijfers van een vastgelegde snapshot, en die is er nog niet."
 )
 
 
@@ -93,10 +96,25 @@ def bronkeuze() -> None:
         help="Actueel: de warehouse zoals die nu is. Een snapshot: de cijfers zoals ze in dat "
         "kwartaal zijn vastgelegd en gepresenteerd.",
     )
+    if not toegang.mag("cijfers_intern"):
+        # this role sees the publieksversie only: no switch to offer (monitor.data enforces it)
+        st.sidebar.caption("Publieksversie: de gepubliceerde cijfers.")
+        return
     st.sidebar.toggle(
         "Publieksversie", key=data.PUBLIEK_SLEUTEL, bind="query-params",
         help="Kleine aantallen (1 tot en met 4) en wat daaruit terug te rekenen is, weglaten.",
     )
+
+
+def storing() -> None:
+    """A page that failed (call inside `except`): the detail goes to the server log; a user
+    sees a short Dutch message, never a traceback with server paths. Where error details are
+    switched on (development, tests), the error is raised as it is."""
+    LOG.exception("Pagina mislukt")
+    if str(st.get_option("client.showErrorDetails")).lower() not in ("none", "false"):
+        raise
+    st.error("Er ging iets mis bij het tonen van deze pagina. Probeer het later opnieuw; de "
+             "beheerder vindt de details in het serverlog.", icon=":material/error:")
 
 
 def footer(meta: dict[str, str]) -> None:
@@ -144,10 +162,7 @@ def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
     """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX.
     A column with a hidden figure's mark keeps its numbers as numbers in both; text that a
     spreadsheet would run as a formula (supplier text such as a bron) is kept as text."""
-    frame = frame.copy()
-    for kolom in [k for k in frame.columns if not pd.api.types.is_numeric_dtype(frame[k])]:
-        frame[kolom] = frame[kolom].map(
-            lambda v: fmt.veilige_tekst(v) if isinstance(v, str) else v)
+    frame = fmt.veilige_frame(frame)
     csv = _decimale_komma(frame).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -3,9 +3,10 @@ what changed since: a snapshot against another or against today."""
 
 import streamlit as st
 
-from monitor import data, fmt, ui
+from monitor import data, fmt, toegang, ui
 from publicatie.snapshot import maak_snapshot
 
+toegang.vereis("snapshots")
 st.title("Snapshots")
 st.caption(
     "Elk kwartaal worden de cijfers vastgelegd: zo kan altijd worden getoond wat er is "
@@ -19,31 +20,48 @@ if lijst.empty:
 else:
     st.dataframe(lijst, hide_index=True, key="snapshot_lijst")
 
-st.header("Snapshot maken")
-if data.bron()[0] != data.ACTUEEL or data.bron()[1]:
-    st.caption("Een snapshot wordt gemaakt van de actuele cijfers: kies in de zijbalk "
-               "**Actueel** en zet de publieksversie uit.")
-else:
-    kwartalen = data.kwartalen()
-    with st.form("snapshot_maken"):
+if toegang.mag("snapshot_maken"):
+    st.header("Snapshot maken")
+    if data.bron()[0] != data.ACTUEEL or data.bron()[1]:
+        st.caption("Een snapshot wordt gemaakt van de actuele cijfers: kies in de zijbalk "
+                   "**Actueel** en zet de publieksversie uit.")
+    else:
+        kwartalen = data.kwartalen()
         kwartaal = st.selectbox("Kwartaal", list(reversed(kwartalen)), key="snapshot_kwartaal")
-        reden = st.text_input(
-            "Reden (verplicht voor een nieuwe versie van een kwartaal dat al is vastgelegd)",
-            key="snapshot_reden",
-        )
-        gemaakt = st.form_submit_button("Snapshot maken", icon=":material/lock:")
-    if gemaakt:
-        try:
-            with st.spinner("Cijfers vastleggen en rapportages maken…"):
-                # the only writing the dashboard does: a new folder, never the warehouse
-                bestaand = {m["kwartaal"] for m in data.snapshots()}
-                folder = maak_snapshot(kwartaal, data.warehouse_path(), data.snapshots_dir(),
-                                       nieuwe_versie=kwartaal in bestaand, reden=reden or None)
-        except Exception as fout:  # the snapshot's own refusal, shown to the data steward
-            st.error("Snapshot niet gemaakt:", icon=":material/error:")
-            st.text(str(fout))  # plain text: the message may quote what was typed
-        else:
-            st.success(f"Snapshot {folder.name} gemaakt in {folder}.", icon=":material/check:")
+        voorlopig = data.status(kwartaal) == "voorlopig"
+        if voorlopig:
+            st.warning(
+                f"**{kwartaal} is voorlopig**: late registraties kunnen de cijfers nog "
+                "veranderen tot de volgende levering. Een snapshot legt ze vast zoals ze nu "
+                "zijn.", icon=":material/warning:")
+        with st.form("snapshot_maken"):
+            reden = st.text_input(
+                "Reden (verplicht voor een nieuwe versie van een kwartaal dat al is "
+                "vastgelegd)", key="snapshot_reden",
+            )
+            bevestigd = st.checkbox(
+                "Ik leg dit voorlopige kwartaal toch vast", key="snapshot_voorlopig_ok",
+            ) if voorlopig else True
+            gemaakt = st.form_submit_button("Snapshot maken", icon=":material/lock:")
+        if gemaakt and not bevestigd:
+            st.error("Niet vastgelegd: bevestig dat u een voorlopig kwartaal vastlegt.",
+                     icon=":material/error:")
+        elif gemaakt:
+            try:
+                with st.spinner("Cijfers vastleggen en rapportages maken…"):
+                    # the only writing this page does: a new folder, never the warehouse
+                    bestaand = {m["kwartaal"] for m in data.snapshots()}
+                    wie = toegang.gebruiker()
+                    folder = maak_snapshot(
+                        kwartaal, data.warehouse_path(), data.snapshots_dir(),
+                        nieuwe_versie=kwartaal in bestaand, reden=reden or None,
+                        wie=wie.email or wie.naam,
+                    )
+            except Exception as fout:  # the snapshot's own refusal, shown to the data steward
+                st.error("Snapshot niet gemaakt:", icon=":material/error:")
+                st.text(str(fout))  # plain text: the message may quote what was typed
+            else:
+                st.success(f"Snapshot {folder.name} gemaakt.", icon=":material/check:")
 
 st.header("Wat is er veranderd?")
 keuzes = [data.ACTUEEL, *reversed(lijst["Versie"].tolist())] if not lijst.empty else []
