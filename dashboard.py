@@ -13,8 +13,6 @@ from monitor import toegang, ui
 FAVICON = Path(__file__).resolve().parent / "monitor" / "favicon.png"
 st.set_page_config(page_title="Flevomonitor", page_icon=str(FAVICON), layout="wide")
 
-toegang.aanmelden()  # stops here for a visitor without a login or a role
-
 # (script, st.Page options) per section of the navigation
 PAGINAS: dict[str, list[tuple[str, dict]]] = {
     "Monitor": [
@@ -43,6 +41,9 @@ PAGINAS: dict[str, list[tuple[str, dict]]] = {
         ("pages/logboek.py", dict(title="Logboek", icon=":material/receipt_long:")),
     ],
 }
+# stops here for a visitor without a login or a role (every page registered hidden)
+toegang.aanmelden([st.Page(pad, **opties) for paginas in PAGINAS.values()
+                   for pad, opties in paginas])
 toegestaan = {
     sectie: [st.Page(pad, **opties) for pad, opties in paginas if toegang.mag_pagina(pad)]
     for sectie, paginas in PAGINAS.items()

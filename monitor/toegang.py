@@ -9,15 +9,20 @@ without login (`python -m monitor.toegang` checks that before the server starts)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
+import threading
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from etl import logboek, settings
 
@@ -41,7 +46,6 @@ PAGINA_RECHT = {
 LOKAAL, PRODUCTIE = "lokaal", "productie"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 CONFIG = settings.CONFIG_DIR / "toegang.toml"
-_INGELOGD = "toegang_login_gelogd"  # session key: a beheerder login is logged once a session
 
 
 class ToegangFout(ValueError):
@@ -182,20 +186,28 @@ def vereis(recht: str) -> None:
         st.stop()
 
 
-def aanmelden() -> Gebruiker:
+def aanmelden(paginas: Sequence[StreamlitPage] = ()) -> Gebruiker:
     """The gate every page passes: refuse a configuration that would expose the figures, ask
-    for a login, turn away users without a role; mark local mode; log a beheerder's login."""
+    for a login, turn away users without a role; mark local mode; log a beheerder's login.
+    `paginas`: every page of the app, registered hidden where the gate stops, so Streamlit
+    does not list the page files in the sidebar of a visitor who may see none of them."""
+
+    def stop() -> NoReturn:
+        st.navigation(list(paginas) or [st.Page(_niets, title="Flevomonitor")],
+                      position="hidden")
+        st.stop()
+
     try:
         inst = lees_instellingen()
     except ToegangFout as fout:
         st.error("De toegangsinstellingen zijn niet in orde; het dashboard toont niets.",
                  icon=":material/error:")
         st.text(str(fout))
-        st.stop()
+        stop()
     fout = startfout(inst)
     if fout:
         st.error(fout, icon=":material/gpp_bad:")
-        st.stop()
+        stop()
     wie = gebruiker()
     if wie.lokaal:
         st.sidebar.warning(
@@ -207,19 +219,45 @@ def aanmelden() -> Gebruiker:
         st.write("Log in met uw account om de monitor te bekijken.")
         if st.button("Inloggen", type="primary", icon=":material/login:", key="inloggen"):
             st.login(inst.provider or None)
-        st.stop()
+        stop()
     if not wie.rol:
         st.error("U bent ingelogd, maar uw account heeft geen toegang tot de Flevomonitor. "
                  "Vraag de beheerder om een rol.", icon=":material/block:")
         st.text(wie.email or wie.naam)  # as text: it comes from the identity provider
         _uitlogknop()
-        st.stop()
-    if wie.rol == BEHEERDER and not st.session_state.get(_INGELOGD):
-        logboek.schrijf("login", wie.email or wie.naam, rol=wie.rol)
-        st.session_state[_INGELOGD] = True
+        stop()
+    if wie.rol == BEHEERDER:
+        _log_login(wie)
     st.sidebar.text(f"Ingelogd: {wie.naam} ({wie.rol})")
     _uitlogknop()
     return wie
+
+
+def _niets() -> None:
+    """The page of a visitor the gate stopped: nothing."""
+
+
+@st.cache_resource(show_spinner=False)
+def _gelogde_logins() -> tuple[set[str], threading.Lock]:
+    return set(), threading.Lock()
+
+
+def _log_login(wie: Gebruiker) -> None:
+    """One logboek entry per login (per ID token), not per session: a reload, a link or a
+    second tab opens a new session with the same login cookie."""
+    claims = st.user.to_dict()
+    sleutel = json.dumps([str(claims.get(k)) for k in ("iss", "sub", "iat", "nonce")])
+    login = hashlib.sha256(sleutel.encode()).hexdigest()[:16]
+    gelogd, slot = _gelogde_logins()
+    with slot:
+        if login in gelogd:
+            return
+        gelogd.add(login)
+        # after a restart of the server the same login may come by again
+        if any(r.get("details", {}).get("login") == login for r in logboek.lees()
+               if r.get("gebeurtenis") == "login"):
+            return
+        logboek.schrijf("login", wie.email or wie.naam, rol=wie.rol, login=login)
 
 
 def _uitlogknop() -> None:

@@ -19,23 +19,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server whose address must be known
+    before it starts, such as an OIDC redirect_uri)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def serve(warehouse: Path, drop_env: tuple[str, ...] = ()) -> Iterator[str]:
-    """Run the dashboard on a free loopback port until the generator is closed."""
-    port = _free_port()
-    env = {**os.environ, "FLEVOMONITOR_WAREHOUSE": str(warehouse)}
+def serve(warehouse: Path, drop_env: tuple[str, ...] = (), *, port: int | None = None,
+          args: tuple[str, ...] = (), env: dict[str, str] | None = None,
+          log: Path | None = None) -> Iterator[str]:
+    """Run the dashboard on a loopback port (free, or `port`) until the generator is closed.
+
+    `args` are extra `streamlit run` options (e.g. `--secrets.files`), `env` extra environment
+    variables; `log` receives the server's output, for a test that must explain a failure."""
+    port = port or free_port()
+    omgeving = {**os.environ, "FLEVOMONITOR_WAREHOUSE": str(warehouse), **(env or {})}
     for name in drop_env:
-        env.pop(name, None)
+        omgeving.pop(name, None)
+    uitvoer = log.open("wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--server.headless", "true", *args],
+        cwd=ROOT, env=omgeving, stdout=uitvoer, stderr=subprocess.STDOUT if log else uitvoer,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -53,3 +61,5 @@ def serve(warehouse: Path, drop_env: tuple[str, ...] = ()) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if log:
+            uitvoer.close()

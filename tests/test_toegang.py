@@ -121,12 +121,14 @@ def snapshot_dir(shipped_warehouse: Path, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture
 def navigatie(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
-    """The page titles each run of the dashboard put in its navigation."""
+    """The page titles each run of the dashboard showed in its navigation (a navigation the
+    login gate registers hidden shows none)."""
     gezien: list[set[str]] = []
     echt = st.navigation
 
     def vang(paginas, **opties):
-        gezien.append({p.title for lijst in paginas.values() for p in lijst})
+        if opties.get("position") != "hidden":
+            gezien.append({p.title for lijst in paginas.values() for p in lijst})
         return echt(paginas, **opties)
 
     monkeypatch.setattr(st, "navigation", vang)
@@ -295,13 +297,16 @@ def test_local_mode_is_marked_and_only_on_this_computer(shipped_warehouse, navig
     assert not at.metric and not at.dataframe
 
 
-def test_a_beheerder_login_is_logged_once_a_session(shipped_warehouse, snapshot_dir,
+def test_a_beheerder_login_is_logged_once_per_login(shipped_warehouse, snapshot_dir,
                                                     monkeypatch, tmp_path):
     pad = tmp_path / "logboek.jsonl"
     monkeypatch.setenv("FLEVOMONITOR_LOGBOEK", str(pad))
-    at = als("beheerder", shipped_warehouse, snapshot_dir, monkeypatch).run()
+    # one login (one ID token) in two sessions, as a reload or a second tab gives
+    token = {"iss": "http://idp.example", "sub": "b-1", "iat": 1764670000, "nonce": "n1"}
+    at = als("beheerder", shipped_warehouse, snapshot_dir, monkeypatch, **token).run()
     at.run()
-    als("regio", shipped_warehouse, snapshot_dir, monkeypatch).run()
+    als("beheerder", shipped_warehouse, snapshot_dir, monkeypatch, **token).run()
+    als("regio", shipped_warehouse, snapshot_dir, monkeypatch, sub="r-1").run()
     regels = logboek.lees(pad)
     assert [(r["gebeurtenis"], r["wie"]) for r in regels] == [
         ("login", "beheerder@gemeente.example")]
@@ -325,3 +330,16 @@ def test_a_failing_page_shows_a_short_dutch_message_and_no_detail(
         "beheerder vindt de details in het serverlog."]
     alles = " ".join(str(e.value) for e in [*at.markdown, *at.text, *at.error, *at.caption])
     assert "/geheim/pad" not in alles
+
+
+def test_regio_downloads_hold_the_unsuppressed_figures(shipped_warehouse, snapshot_dir,
+                                                       downloads, monkeypatch):
+    at = als("regio", shipped_warehouse, snapshot_dir, monkeypatch).run()
+    at.switch_page("pages/instroom.py").run()
+    assert not at.exception
+    csv, _ = downloads["instroom-per-product"]
+    tabel = pd.read_csv(io.BytesIO(csv), sep=";", dtype=str, encoding="utf-8-sig")
+    assert not tabel["Waarde"].isin({"<5", "x"}).any()
+    # the figure the publieksversie hides ('x', to protect another) is there as it is
+    assert tabel[(tabel["Periode"] == "2020-K1") & (tabel["Product"] == "BW midden")][
+        "Waarde"].tolist() == ["50,0"]
