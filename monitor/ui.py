@@ -223,6 +223,8 @@ def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> N
         st.text("Niet gepubliceerd om kleine aantallen te beschermen (in de grafiek "
                 f"weggelaten, in de tabel met een teken): {'; '.join(verborgen)}.")
     st.caption(fmt.als_tekst(definitie))  # it may name a supplier's bron: text, not markup
+    if not toegang.mag("downloads"):
+        return
     csv, xlsx = tabel_bestanden(frame, naam)
     # a wrapping row, not columns: in a narrow column the labels must not be cut off
     row = st.container(horizontal=True, gap="small")
