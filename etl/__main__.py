@@ -13,6 +13,7 @@ from etl import settings
 from etl.aanlevering import DUBBEL, GEACCEPTEERD, ConfigFout, bouw, lever_aan
 from etl.build import needs_build
 from etl.problems import BuildFailed, FileRefused
+from etl.readers import InvoerConfigFout
 from etl.reference import load_region
 from etl.validate import kind_of, validate_file
 
@@ -136,6 +137,9 @@ def _check(args: argparse.Namespace) -> int:
     except FileRefused as refused:
         print(refused.report(limit=200))
         return 1
+    except InvoerConfigFout as fout:
+        print(f"Controle niet mogelijk: {fout}", file=sys.stderr)
+        return 2
     peildatum = loaded.peildatum.isoformat() if loaded.peildatum else "-"
     print(
         f"Bestand goedgekeurd: {args.file.name} ({loaded.kind}, bron {loaded.bron}, "

@@ -51,7 +51,7 @@ from etl import settings
 from etl.build import BuildResult, build
 from etl.logboek import schrijf as schrijf_logboek
 from etl.problems import BuildFailed, FileRefused, Problem
-from etl.readers import SUPPORTED_SUFFIXES
+from etl.readers import SUPPORTED_SUFFIXES, InvoerConfigFout, lees_grenzen
 from etl.reference import load_region
 from etl.validate import kind_of, validate_file
 
@@ -159,6 +159,10 @@ def lees_config(pad: Path | None = None) -> Config:
     if isinstance(waarde, bool) or not isinstance(waarde, int | float) or not 0 < waarde <= 2048:
         raise ConfigFout(f"{pad.name}: max_megabytes moet een getal groter dan 0 en hoogstens "
                          f"2048 zijn (nu: {waarde!r})")
+    try:
+        lees_grenzen()  # the reader's limits: a broken config/invoer.toml is said here, in Dutch
+    except InvoerConfigFout as fout:
+        raise ConfigFout(str(fout)) from fout
     return Config(float(waarde))
 
 

@@ -14,6 +14,9 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    # what is wrong, where "waarde '…' is ongeldig" would mislead (a duplicate key, a formula
+    # without a stored result, a cell too long to quote)
+    found: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
@@ -22,7 +25,11 @@ class Problem:
         if self.column is not None:
             where.append(f"kolom '{self.column}'")
         text = ", ".join(where) + ": "
-        if self.value is not None:
+        if self.found is not None:
+            if self.value is not None:
+                text += f"waarde '{self.value}': "
+            text += f"{self.found}; "
+        elif self.value is not None:
             text += f"waarde '{self.value}' is ongeldig; "
         return text + f"verwacht: {self.expected}"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from etl.problems import FileRefused, Problem
-from etl.readers import Cell, RawTable, read_table
+from etl.readers import Cell, FormulaWithoutValue, Limits, RawTable, read_table
 from etl.reference import Region
 from etl.settings import (
     AANMELDING_TYPES,
@@ -51,14 +51,25 @@ _DATE_PATTERNS = (
     (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), ("d", "m", "y")),
 )
 DATE_EXPECTED = "een datum als 2024-03-31, 31-03-2024 of 31/03/2024"
+# Years a date or periode may have: wide enough for any history, narrow enough that every
+# day and period end the warehouse computes (a quarter's last day, + 1 day) exists.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+YEAR_EXPECTED = f"een jaar van {FIRST_YEAR} tot en met {LAST_YEAR}"
 
 
 def parse_date(cell: Cell) -> date:
     if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    text = str(cell).strip()
+        day = cell.date()
+    elif isinstance(cell, date):
+        day = cell
+    else:
+        day = _parse_date_text(str(cell).strip())
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Invalid(f"{DATE_EXPECTED}, met {YEAR_EXPECTED}")
+    return day
+
+
+def _parse_date_text(text: str) -> date:
     for pattern, order in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -71,25 +82,37 @@ def parse_date(cell: Cell) -> date:
 
 
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_DECIMAL = re.compile(r"^\d{1,15}(\.\d{0,15})?$")
+_DIGITS = re.compile(r"^\d+(\.\d*)?$")
+# No count of people, reports or places comes near this; beyond it a number is a slip (and
+# far beyond it, it would not fit the warehouse's BIGINT).
+MAX_WHOLE = 999_999_999
 WHOLE_EXPECTED = "een geheel getal van 0 of meer (duizendtallen mogen met een punt: 1.944)"
+WHOLE_MAX_EXPECTED = "een geheel getal van hoogstens 999.999.999 (een aantal, geen bedrag of code)"
 
 
 def parse_whole(cell: Cell) -> int:
     if isinstance(cell, (bool, date, datetime)):
         raise Invalid(WHOLE_EXPECTED)
-    if isinstance(cell, (int, float)):
-        number = float(cell)
+    if isinstance(cell, int):
+        number: float = cell
+    elif isinstance(cell, float):
+        number = cell
     else:
         text = str(cell).strip().replace(" ", "").replace("\u00a0", "")
         if _THOUSANDS.match(text):
             text = text.replace(".", "")
         elif "," in text and "." not in text:
             text = text.replace(",", ".")  # decimal comma: 12,0 is twelve
-        try:
-            number = float(text)
-        except ValueError as exc:
-            raise Invalid(WHOLE_EXPECTED) from exc
-    if number != number or number < 0 or number != int(number):
+        # digits only: no inf, nan, 1e400 or 0x1F
+        if not _DECIMAL.match(text):
+            raise Invalid(WHOLE_MAX_EXPECTED if _DIGITS.match(text) else WHOLE_EXPECTED)
+        number = float(text)
+    if number != number or number < 0:  # nan is the one number unequal to itself
+        raise Invalid(WHOLE_EXPECTED)
+    if number > MAX_WHOLE:
+        raise Invalid(WHOLE_MAX_EXPECTED)
+    if number != int(number):
         raise Invalid(WHOLE_EXPECTED)
     return int(number)
 
@@ -131,6 +154,8 @@ def parse_periode(cell: Cell) -> tuple[str, str, date, date]:
     if not match:
         raise Invalid(PERIODE_EXPECTED)
     year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Invalid(f"{PERIODE_EXPECTED}, met {YEAR_EXPECTED}")
     if match.group(2):
         q = int(match.group(2))
         return f"{year}-K{q}", "kwartaal", date(year, 3 * q - 2, 1), quarter_end(year, q)
@@ -172,7 +197,11 @@ def parse_indicator(cell: Cell) -> str:
 
 # --- privacy --------------------------------------------------------------------------------
 
-_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Digits in groups with at most one space, dot or dash between them: 111222333, 1112.22.333,
+# 111 222 333, 111-22-2333. A BSN is any run of whole groups holding nine digits, so that
+# dates (2024-01-31: eight), times, phone numbers (06-12345678: ten) and codes stay free.
+_DIGIT_GROUPS = re.compile(r"\d+(?:[ .\-]\d+)*")
+_GROUP_SEPARATORS = re.compile(r"[ .\-]")
 
 
 def passes_elfproef(digits: str) -> bool:
@@ -184,9 +213,22 @@ def passes_elfproef(digits: str) -> bool:
 
 
 def looks_like_bsn(cell: Cell) -> bool:
-    if isinstance(cell, (date, datetime)) or cell is None:
+    if isinstance(cell, (date, datetime, bool)) or cell is None:
         return False
-    return any(passes_elfproef(m) for m in _NINE_DIGITS.findall(cell_text(cell)))
+    text = cell_text(cell)
+    if len(text) < 9:
+        return False
+    for run in _DIGIT_GROUPS.findall(text):
+        groups = _GROUP_SEPARATORS.split(run)
+        for first in range(len(groups)):
+            digits = ""
+            for group in groups[first:]:
+                digits += group
+                if len(digits) >= 9:
+                    break
+            if len(digits) == 9 and passes_elfproef(digits):
+                return True
+    return False
 
 
 BSN_COLUMN = re.compile(r"(^|[^a-z])(bsn|burgerservicenummer|sofinummer)([^a-z]|$)")
@@ -200,7 +242,6 @@ class Column:
     required: bool
     parse: Callable[[Cell], object]
     arrow: pa.DataType
-    scan_for_bsn: bool = False
 
 
 def _schema(region: Region, kind: str) -> list[Column]:
@@ -216,14 +257,14 @@ def _schema(region: Region, kind: str) -> list[Column]:
     s = pa.string()
     if kind == "trajecten":
         return [
-            Column("traject_id", True, parse_text, s, scan_for_bsn=True),
+            Column("traject_id", True, parse_text, s),
             Column("voorziening", True, choice(VOORZIENINGEN_TRAJECTEN), s),
             Column("product", True, choice(ALL_PRODUCTS), s),
             Column("cluster", False, choice(CLUSTERS), s),
             Column("aanmelding_type", True, choice(AANMELDING_TYPES), s),
             Column("herkomstgemeente", True, gemeente((BUITEN, ONBEKEND)), s),
             Column("verblijfsgemeente", False, gemeente(()), s),
-            Column("locatie", False, parse_text, s, scan_for_bsn=True),
+            Column("locatie", False, parse_text, s),
             Column("datum_aanmelding", True, parse_date, pa.date32()),
             Column("datum_instroom", False, parse_date, pa.date32()),
             Column("datum_afgemeld", False, parse_date, pa.date32()),
@@ -235,20 +276,20 @@ def _schema(region: Region, kind: str) -> list[Column]:
         ]
     if kind == "tellingen":
         return [
-            Column("bron", True, parse_text, s, scan_for_bsn=True),
+            Column("bron", True, parse_text, s),
             Column("voorziening", True, choice(VOORZIENINGEN_TELLINGEN), s),
             Column("indicator", True, parse_indicator, s),
             Column("periode", True, parse_periode, s),
             Column("gemeente", True, gemeente((BUITEN, ONBEKEND, TOTAAL)), s),
-            Column("dimensie", False, parse_dimensie, s, scan_for_bsn=True),
+            Column("dimensie", False, parse_dimensie, s),
             Column("waarde", True, parse_whole, pa.int64()),
-            Column("opmerking", False, parse_text, s, scan_for_bsn=True),
+            Column("opmerking", False, parse_text, s),
         ]
     if kind == "capaciteit":
         return [
             Column("voorziening", True, choice(VOORZIENINGEN_TRAJECTEN), s),
-            Column("aanbieder", True, parse_text, s, scan_for_bsn=True),
-            Column("locatie", True, parse_text, s, scan_for_bsn=True),
+            Column("aanbieder", True, parse_text, s),
+            Column("locatie", True, parse_text, s),
             Column("gemeente", True, gemeente(()), s),
             Column("product", False, choice(ALL_PRODUCTS), s),
             Column("cluster", False, choice(CLUSTERS), s),
@@ -289,9 +330,10 @@ def kind_of(path: Path) -> str | None:
     return prefix if prefix in KINDS else None
 
 
-def validate_file(path: Path, region: Region, kind: str | None = None) -> LoadedFile:
-    """Read and check one file; raise FileRefused with every problem found."""
-    import hashlib
+def validate_file(path: Path, region: Region, kind: str | None = None,
+                  limits: Limits | None = None) -> LoadedFile:
+    """Read and check one file; raise FileRefused with every problem found. `limits` defaults
+    to config/invoer.toml (etl.readers.InvoerConfigFout when that file is not valid)."""
 
     kind = kind or kind_of(path)
     if kind is None:
@@ -308,6 +350,8 @@ def validate_file(path: Path, region: Region, kind: str | None = None) -> Loaded
             peildatum = date.fromisoformat(name.group("peildatum"))
         except ValueError:
             name = None
+        if peildatum and not FIRST_YEAR <= peildatum.year <= LAST_YEAR:
+            peildatum, name = None, None
     if kind == "trajecten" and name is None:
         raise FileRefused(
             path.name,
@@ -319,7 +363,7 @@ def validate_file(path: Path, region: Region, kind: str | None = None) -> Loaded
                 )
             ],
         )
-    raw = read_table(path, kind)
+    raw = read_table(path, kind, limits)
     label = path.name if raw.sheet is None else f"{path.name} [blad {raw.sheet}]"
     columns = _schema(region, kind)
     checker = _FileCheck(label, raw, columns, kind, peildatum)
@@ -330,9 +374,20 @@ def validate_file(path: Path, region: Region, kind: str | None = None) -> Loaded
         bron=bron,
         peildatum=peildatum,
         demo=DEMO_TOKEN in path.stem.lower().split("_"),
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=_sha256(path),
         table=table,
     )
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+BSN_EXPECTED = ("geen BSN (negen cijfers die de elfproef doorstaan): de monitor bewaart geen "
+                "direct identificerende gegevens")
 
 
 class _FileCheck:
@@ -355,11 +410,12 @@ class _FileCheck:
         self.cells: dict[tuple[int, str], Cell] = {}
 
     def problem(self, expected: str, row: int | None = None, column: str | None = None,
-                value: Cell = None, *, show_value: bool = True) -> None:
+                value: Cell = None, *, show_value: bool = True,
+                found: str | None = None) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             value = self.cells.get((row, column), value) if row is not None else value
             shown = cell_text(value) if show_value else None
-            self.problems.append(Problem(self.label, expected, row, column, shown))
+            self.problems.append(Problem(self.label, expected, row, column, shown, found))
 
     def refuse_if_any(self) -> None:
         if self.problems:
@@ -369,6 +425,9 @@ class _FileCheck:
         raw = self.raw
         index = {}
         for position, name in enumerate(raw.columns):
+            if looks_like_bsn(name):
+                self.problem(BSN_EXPECTED, 1, f"kolom {position + 1}", show_value=False)
+                continue
             if name in index and name:
                 self.problem("elke kolomnaam één keer", 1, name, name)
             index.setdefault(name, position)
@@ -381,7 +440,7 @@ class _FileCheck:
             if column.required and column.name not in index:
                 self.problem(
                     f"een kolom '{column.name}' in de kopregel (gevonden: "
-                    + ", ".join(c for c in raw.columns if c) + ")",
+                    + ", ".join(c for c in raw.columns if c and not looks_like_bsn(c)) + ")",
                     1, column.name, show_value=False,
                 )
         self.refuse_if_any()
@@ -390,22 +449,35 @@ class _FileCheck:
             self.refuse_if_any()
 
         known = {c.name for c in self.columns}
-        bsn_positions = [index[c.name] for c in self.columns if c.scan_for_bsn and c.name in index]
-        bsn_positions += [p for n, p in index.items() if n not in known]
+        # every cell of the file, also of columns the contract does not know: a BSN in a
+        # count or a code column must not pass either (nor be quoted in this refusal)
+        bsn_positions = [p for p, n in enumerate(raw.columns) if n not in known]
         records: list[dict[str, object]] = []
         unparsed: set[int] = set()  # rows with a cell problem: the rules below skip them
         for row, number in zip(raw.rows, raw.excel_rows, strict=True):
             record: dict[str, object] = {"_rij": number}
             for position in bsn_positions:
                 if looks_like_bsn(row[position]):
-                    self.problem(
-                        "geen BSN (negen cijfers die de elfproef doorstaan): de monitor bewaart "
-                        "geen direct identificerende gegevens",
-                        number, raw.columns[position], show_value=False,
-                    )
+                    self.problem(BSN_EXPECTED, number, raw.columns[position] or
+                                 f"kolom {position + 1}", show_value=False)
             for column in self.columns:
                 cell = row[index[column.name]] if column.name in index else None
+                if looks_like_bsn(cell):
+                    self.problem(BSN_EXPECTED, number, column.name, show_value=False)
+                    record[column.name] = None
+                    unparsed.add(number)
+                    continue
                 self.cells[(number, column.name)] = cell
+                if isinstance(cell, FormulaWithoutValue):
+                    self.problem(
+                        "een waarde: open het bestand in Excel en sla het op (dan bewaart Excel "
+                        "de uitkomst), of plak de cellen als waarden",
+                        number, column.name, cell,
+                        found="een formule zonder opgeslagen uitkomst",
+                    )
+                    record[column.name] = None
+                    unparsed.add(number)
+                    continue
                 if cell is None or (isinstance(cell, str) and not cell.strip()):
                     if column.required:
                         self.problem("een waarde (verplichte kolom)", number, column.name, "")
@@ -520,8 +592,11 @@ class _FileCheck:
                    r["dimensie"])
             if key in seen:
                 self.problem(
-                    "één waarde per bron, voorziening, indicator, periode, gemeente en dimensie "
-                    f"(dezelfde sleutel staat ook op rij {seen[key]})", row, "waarde", r["waarde"],
+                    "één rij per bron, voorziening, indicator, periode, gemeente en dimensie",
+                    row, show_value=False,
+                    found=f"dubbele sleutel: rij {seen[key]} en rij {row} hebben dezelfde "
+                    f"sleutel ({r['bron']}, {r['voorziening']}, {r['indicator']}, {label}, "
+                    f"{r['gemeente']}, {r['dimensie'] or 'geen dimensie'})",
                 )
             seen.setdefault(key, row)
 

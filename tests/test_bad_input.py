@@ -478,7 +478,8 @@ TELLING_CASES = {
         urk(periode="2025"),
         ("periode", "2025", "een periode die begint op of vóór de peildatum (31-12-2024)")),
     "same-key-twice": (
-        telling(waarde="13"), ("waarde", "13", "dezelfde sleutel staat ook op rij 2")),
+        # a duplicate names both rows (in Problem.found), not "waarde '13' is ongeldig"
+        telling(waarde="13"), (None, None, "één rij per bron, voorziening, indicator, periode")),
     "unknown-voorziening": (
         urk(voorziening="WMO"), ("voorziening", "WMO", "een van: BW, MO, VO, E33, OGGZ")),
     "dimensie-without-is": (
