@@ -6,6 +6,7 @@ the full build (the internal store); `publiek` checks the public warehouse made 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 
 import duckdb
@@ -86,20 +87,26 @@ TESTS: dict[str, str] = {
     "trajecten: percentages tussen 0 en 100": """
         SELECT * FROM mart_trajecten
         WHERE indicator LIKE '%\\_pct' ESCAPE '\\' AND (waarde < 0 OR waarde > 100)""",
+    # One pass over mart_tellingen (grouped per key, the total and the municipalities side
+    # by side): the earlier self-join did not finish on 1,000,000 tellingen rows.
     "tellingen: gemeenten samen niet meer dan het regiototaal (gelijk als alle gemeenten er zijn)":
     """
-        WITH d AS (SELECT * FROM mart_tellingen WHERE NOT is_ratio(indicator))
-        SELECT t.bron, t.voorziening, t.indicator, t.periode, t.dimensie, t.waarde, s.som
-        FROM d AS t
-        JOIN (SELECT bron, voorziening, indicator, periode, dimensie, sum(waarde) AS som,
-                     count(DISTINCT gemeentecode) FILTER (gemeentecode IN
-                         (SELECT gemeentecode FROM ref_gemeenten)) AS gemeenten
-              FROM d WHERE gemeentecode <> 'TOTAAL' GROUP BY ALL) AS s
-          ON s.bron = t.bron AND s.voorziening = t.voorziening AND s.indicator = t.indicator
-          AND s.periode = t.periode AND s.dimensie IS NOT DISTINCT FROM t.dimensie
-        WHERE t.gemeentecode = 'TOTAAL'
-          AND (s.som > t.waarde
-               OR (s.gemeenten = (SELECT count(*) FROM ref_gemeenten) AND s.som <> t.waarde))""",
+        WITH per_sleutel AS (
+            SELECT bron, voorziening, indicator, periode, dimensie,
+                   sum(waarde) FILTER (gemeentecode <> 'TOTAAL') AS som,
+                   count(DISTINCT gemeentecode) FILTER (
+                       gemeentecode IN (SELECT gemeentecode FROM ref_gemeenten)) AS gemeenten,
+                   min(waarde) FILTER (gemeentecode = 'TOTAAL') AS totaal_min,
+                   max(waarde) FILTER (gemeentecode = 'TOTAAL') AS totaal_max
+            FROM mart_tellingen
+            GROUP BY bron, voorziening, indicator, periode, dimensie
+        )
+        SELECT bron, voorziening, indicator, periode, dimensie, totaal_max AS waarde, som
+        FROM per_sleutel
+        WHERE totaal_min IS NOT NULL AND som IS NOT NULL AND NOT is_ratio(indicator)
+          AND (som > totaal_min
+               OR (gemeenten = (SELECT count(*) FROM ref_gemeenten)
+                   AND (som <> totaal_min OR som <> totaal_max)))""",
     "capaciteit: geen overlappende geldigheid per locatie": """
         SELECT a.locatie, a.bestand, a.rij, b.bestand, b.rij
         FROM stg_capaciteit AS a
@@ -179,11 +186,57 @@ def publiek(con: duckdb.DuckDBPyConnection, toegestaan: Collection[str]) -> list
     return failures
 
 
-def run(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[str]:
-    """Names and sample rows of the failing tests; empty when all pass."""
+class Waakhond:
+    """Interrupts whatever `con` runs once `seconden` have passed, and keeps interrupting
+    until the block ends: DuckDB has no statement timeout, and an interrupt that lands
+    between two statements is forgotten when the next one starts."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, seconden: float):
+        self._con = con
+        self._seconden = max(seconden, 0.0)
+        self._klaar = threading.Event()
+        self._draad = threading.Thread(target=self._waak, daemon=True)
+        self.verlopen = False
+
+    def __enter__(self) -> Waakhond:
+        self._draad.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._klaar.set()
+        self._draad.join()
+
+    def _waak(self) -> None:
+        if self._klaar.wait(self._seconden):
+            return
+        self.verlopen = True
+        while not self._klaar.is_set():
+            self._con.interrupt()
+            self._klaar.wait(0.05)
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, limit: int = 5, max_seconden: float | None = None
+) -> list[str]:
+    """Names and sample rows of the failing tests; empty when all pass. A test that takes
+    longer than `max_seconden` is interrupted and counts as failed."""
     failures = []
     for name, query in TESTS.items():
-        rows = con.execute(f"SELECT * FROM ({query}) LIMIT {limit}").fetchall()
+        sql = f"SELECT * FROM ({query}) LIMIT {limit}"
+        if max_seconden is None:
+            rows = con.execute(sql).fetchall()
+        else:
+            with Waakhond(con, max_seconden) as waakhond:
+                try:
+                    rows = con.execute(sql).fetchall()
+                except duckdb.InterruptException:
+                    if not waakhond.verlopen:
+                        raise  # not ours: the build's own time limit
+                    failures.append(
+                        f"{name}: duurde langer dan {max_seconden:g} s en is afgebroken "
+                        "(grens datatest_max_seconden in config/bouw.toml)"
+                    )
+                    continue
         if rows:
             failures.append(f"{name}: bijvoorbeeld {rows[0]}")
     return failures
