@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from etl import settings
 from monitor import labels, perioden, toegang
@@ -70,6 +71,7 @@ class _Bron:
     con: duckdb.DuckDBPyConnection
     search_path: str
     manifest: dict | None = None  # the snapshot's, for a snapshot and the publieksversie
+    bouw: str = ""  # the build it holds (figures, input files, code), read once per file
 
 
 # Every source's kerncijfers gets the `teken` column the published figures have, so the named
@@ -87,7 +89,9 @@ def _connect(path: str, stamp: tuple[int, int]) -> _Bron:
     con = duckdb.connect(config={"python_enable_replacements": False})
     con.execute("ATTACH ? AS warehouse (READ_ONLY)", [path])
     con.execute(_MET_TEKEN.format(schema="memory.main", bron="warehouse.main.kerncijfers"))
-    return _Bron(con, "memory.main,warehouse.main")
+    meta_ = dict(con.execute("SELECT sleutel, waarde FROM warehouse.main.meta").fetchall())
+    bouw = "|".join(meta_.get(k, "") for k in ("bouw_id", "versie", "invoer", "code_versie"))
+    return _Bron(con, "memory.main,warehouse.main", bouw=bouw)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -119,7 +123,31 @@ def laatste_snapshot() -> dict | None:
     return max(lijst, key=lambda m: lezer.kwartaal_van(m["versie"])) if lijst else None
 
 
+# session key: the source the current script run reads, fixed at its first query
+_VAST = "_data_bron_van_deze_run"
+
+
+def _deze_run() -> object | None:
+    """An object that exists for one script run only (Streamlit makes the run context's
+    cursor map anew at the start of every run), or None outside a run."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.cursors if ctx is not None else None
+
+
 def _connection() -> tuple[str, _Bron]:
+    """The source of this script run: resolved at the run's first query and kept until the run
+    ends, so a warehouse swapped in halfway through a page never mixes two builds on it."""
+    run = _deze_run()
+    vast = st.session_state.get(_VAST)
+    if run is not None and vast is not None and vast[0] is run and vast[1] == bron():
+        return vast[2]
+    gekozen_bron = _verbinding()
+    if run is not None:
+        st.session_state[_VAST] = (run, bron(), gekozen_bron)
+    return gekozen_bron
+
+
+def _verbinding() -> tuple[str, _Bron]:
     gekozen, publiek = bron()
     if gekozen == ACTUEEL and not publiek:
         path = warehouse_path()
@@ -130,7 +158,9 @@ def _connection() -> tuple[str, _Bron]:
         # the key names this very file: a rebuild (even one with the same figures, say a new
         # source file) is a new file with a new inode and time, so nothing cached carries over
         stamp = (info.st_ino, info.st_mtime_ns)
-        return f"{path}|{stamp}", _connect(str(path), stamp)
+        verbinding = _connect(str(path), stamp)
+        # the key names the build (figures, input files, code) and this very file
+        return f"{path}|{stamp}|{verbinding.bouw}", verbinding
     try:
         if gekozen == ACTUEEL:
             laatste = laatste_snapshot()
