@@ -225,13 +225,14 @@ def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> N
     st.caption(fmt.als_tekst(definitie))  # it may name a supplier's bron: text, not markup
     if not toegang.mag("downloads"):
         return
-    csv, xlsx = tabel_bestanden(frame, naam)
-    # a wrapping row, not columns: in a narrow column the labels must not be cut off
-    row = st.container(horizontal=True, gap="small")
-    row.download_button("CSV", csv, file_name=f"{naam}.csv", mime="text/csv",
-                         key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    # the files are made when asked for (a callable), not on every rerun of every session
+    row = st.container(horizontal=True, gap="small")  # wraps: labels are never cut off
+    row.download_button("CSV", lambda: tabel_bestanden(frame, naam)[0], file_name=f"{naam}.csv",
+                        mime="text/csv", key=f"{key}_csv", icon=":material/download:",
+                        on_click="ignore")
     row.download_button(
-        "Excel", xlsx, file_name=f"{naam}.xlsx", key=f"{key}_xlsx",
+        "Excel", lambda: tabel_bestanden(frame, naam)[1], file_name=f"{naam}.xlsx",
+        key=f"{key}_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:", on_click="ignore",
     )

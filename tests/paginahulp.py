@@ -64,3 +64,27 @@ def rijen(frame: pd.DataFrame, *kolommen: str) -> set[tuple]:
     """The rows of these columns as a set, floats rounded to 2 decimals (as shown)."""
     return {tuple(round(v, 2) if isinstance(v, float) else v for v in rij)
             for rij in frame[list(kolommen)].itertuples(index=False)}
+
+
+def vang_downloads(monkeypatch) -> dict[str, tuple[bytes, bytes]]:
+    """The CSV and XLSX of every chart download a page offers, by file name. The dashboard
+    makes a download's file only when it is clicked (a callable); here every such callable is
+    called at once, as a click would, so the test sees exactly the bytes a user gets."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    from monitor import ui
+
+    gevangen: dict[str, tuple[bytes, bytes]] = {}
+    echt_bestanden = ui.tabel_bestanden
+    echte_knop = DeltaGenerator.download_button
+
+    def bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
+        gevangen[naam] = echt_bestanden(frame, naam)
+        return gevangen[naam]
+
+    def knop(self, label, data, *args, **kwargs):
+        return echte_knop(self, label, data() if callable(data) else data, *args, **kwargs)
+
+    monkeypatch.setattr(ui, "tabel_bestanden", bestanden)
+    monkeypatch.setattr(DeltaGenerator, "download_button", knop)
+    return gevangen

@@ -23,7 +23,6 @@ from streamlit.testing.v1 import AppTest
 
 from etl import settings
 from monitor import snapshots as lezer
-from monitor import ui
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,15 +86,7 @@ def gepubliceerd(snapshot_dir: Path) -> pd.DataFrame:
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[bytes, bytes]]:
     """The CSV and XLSX of every chart the page offers, by file name."""
-    gevangen: dict[str, tuple[bytes, bytes]] = {}
-    echt = ui.tabel_bestanden
-
-    def vang(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
-        gevangen[naam] = echt(frame, naam)
-        return gevangen[naam]
-
-    monkeypatch.setattr(ui, "tabel_bestanden", vang)
-    return gevangen
+    return paginahulp.vang_downloads(monkeypatch)
 
 
 def dashboard(warehouse: Path, snapshots: Path, monkeypatch, **query: str) -> AppTest:

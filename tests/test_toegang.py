@@ -216,15 +216,8 @@ def test_publiek_never_gets_a_figure_of_the_live_warehouse(
 
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[bytes, bytes]]:
-    gevangen: dict[str, tuple[bytes, bytes]] = {}
-    echt = ui.tabel_bestanden
-
-    def vang(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
-        gevangen[naam] = echt(frame, naam)
-        return gevangen[naam]
-
-    monkeypatch.setattr(ui, "tabel_bestanden", vang)
-    return gevangen
+    """The CSV and XLSX of every chart the page offers, by file name."""
+    return paginahulp.vang_downloads(monkeypatch)
 
 
 def test_publiek_downloads_hold_the_published_figures_with_their_marks(
@@ -343,3 +336,12 @@ def test_regio_downloads_hold_the_unsuppressed_figures(shipped_warehouse, snapsh
     # the figure the publieksversie hides ('x', to protect another) is there as it is
     assert tabel[(tabel["Periode"] == "2020-K1") & (tabel["Product"] == "BW midden")][
         "Waarde"].tolist() == ["50,0"]
+
+
+def test_downloads_are_made_only_when_asked_for(shipped_warehouse, snapshot_dir, monkeypatch):
+    gemaakt: list[str] = []
+    monkeypatch.setattr(ui, "tabel_bestanden", lambda frame, naam: gemaakt.append(naam))
+    at = als("regio", shipped_warehouse, snapshot_dir, monkeypatch).run()
+    at.switch_page("pages/instroom.py").run()
+    assert not at.exception
+    assert at.get("download_button") and gemaakt == []
