@@ -201,7 +201,8 @@ def query(name: str, **params: object) -> pd.DataFrame:
     under another."""
     sleutel, bron_ = _connection()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached(sleutel, name, frozen, bron_).copy()
+    # st.cache_data hands every caller its own unpickled copy: no second copy needed
+    return _cached(sleutel, name, frozen, bron_)
 
 
 def meta() -> dict[str, str]:

@@ -28,11 +28,20 @@ per_10000 AS (
         AND CAST(left(b.periode, 4) AS INTEGER) >= i.jaar
     WHERE NOT is_ratio(b.indicator)
 ),
+geleverd AS (
+    -- the few per-10,000 figures a source delivered itself: where one exists, no twin is
+    -- derived. Only these rows take part in the anti-join (not every row of basis).
+    SELECT b.* FROM basis AS b
+    SEMI JOIN (
+        SELECT DISTINCT bron, voorziening, indicator FROM basis
+        WHERE suffix(indicator, '_per_10000')
+    ) AS g USING (bron, voorziening, indicator)
+),
 final AS (
     SELECT * FROM basis
     UNION ALL
     SELECT p.* FROM per_10000 AS p
-    ANTI JOIN basis AS b
+    ANTI JOIN geleverd AS b
         ON b.bron = p.bron AND b.voorziening = p.voorziening AND b.indicator = p.indicator
         AND b.periode = p.periode AND b.gemeentecode = p.gemeentecode
         AND b.perspectief = p.perspectief AND b.dimensie IS NOT DISTINCT FROM p.dimensie
