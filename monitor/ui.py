@@ -238,6 +238,25 @@ def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> N
     )
 
 
+def bronbestanden_tabel(bestanden: pd.DataFrame, key: str) -> None:
+    """The loaded source files (Definities en bronnen, Gegevens aanleveren), one layout."""
+    st.dataframe(
+        bestanden,
+        hide_index=True,
+        key=key,
+        column_config={
+            "bestand": "Bestand",
+            "soort": "Soort",
+            "bron": "Bron",
+            "peildatum": st.column_config.DateColumn("Peildatum", format="DD-MM-YYYY"),
+            "sha256": "SHA-256",
+            "rijen": st.column_config.NumberColumn("Rijen", format="localized"),
+            "demo": "Demodata",
+            "geladen_op": "Eerst geladen op (UTC)",
+        },
+    )
+
+
 def teken(grafiek_: charts.Grafiek | None, key: str) -> None:
     """A prepared chart, or the calm empty message when the selection has none."""
     if grafiek_ is None:

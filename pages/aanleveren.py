@@ -7,7 +7,7 @@ import streamlit as st
 
 from etl import aanlevering, settings
 from etl.readers import SUPPORTED_SUFFIXES
-from monitor import data, fmt, toegang
+from monitor import data, fmt, toegang, ui
 
 toegang.vereis("aanleveren")
 
@@ -94,21 +94,7 @@ if bestand is not None:
 st.header("Geladen bestanden")
 versie, bestanden = data.bronbestanden_actueel()
 st.text(f"Warehouse-versie {versie}")
-st.dataframe(
-    bestanden,
-    hide_index=True,
-    key="aanleveren_geladen",
-    column_config={
-        "bestand": "Bestand",
-        "soort": "Soort",
-        "bron": "Bron",
-        "peildatum": st.column_config.DateColumn("Peildatum", format="DD-MM-YYYY"),
-        "sha256": "SHA-256",
-        "rijen": st.column_config.NumberColumn("Rijen", format="localized"),
-        "demo": "Demodata",
-        "geladen_op": "Eerst geladen op (UTC)",
-    },
-)
+ui.bronbestanden_tabel(bestanden, "aanleveren_geladen")
 
 st.header("Geweigerde leveringen")
 geweigerd = aanlevering.geweigerde_leveringen()

@@ -34,21 +34,7 @@ ui.onder_grafiek(indicatoren, "definities", "De definities van alle indicatoren.
 
 st.header("Bronbestanden")
 bestanden = data.bronbestanden()
-st.dataframe(
-    bestanden,
-    hide_index=True,
-    key="bronbestanden",
-    column_config={
-        "bestand": "Bestand",
-        "soort": "Soort",
-        "bron": "Bron",
-        "peildatum": st.column_config.DateColumn("Peildatum", format="DD-MM-YYYY"),
-        "sha256": "SHA-256",
-        "rijen": st.column_config.NumberColumn("Rijen", format="localized"),
-        "demo": "Demodata",
-        "geladen_op": "Eerst geladen op (UTC)",
-    },
-)
+ui.bronbestanden_tabel(bestanden, "bronbestanden")
 
 st.header("Correcties op tellingen")
 correcties = data.correcties()

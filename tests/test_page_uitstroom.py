@@ -279,7 +279,8 @@ def test_eigen_gemeente():
 def test_verblijfsduur_query_classes_by_calendar_months():
     """The classes are made by the ETL model (from stg_trajecten) and summed by the query."""
     sql = (ROOT / "monitor" / "queries" / "uitstroom_verblijfsduur.sql").read_text()
-    model = (ROOT / "etl" / "sql" / "26_mart_uitstroom_verblijfsduur.sql").read_text()
+    modellen = [(ROOT / "etl" / "sql" / naam).read_text() for naam in
+                ("13_stg_kwartalen.sql", "26_mart_uitstroom_verblijfsduur.sql")]
     con = duckdb.connect()
     con.execute("CREATE TABLE periodes_trajecten AS SELECT * FROM (VALUES "
                 "('2024-K1', 'kwartaal', DATE '2024-01-01', DATE '2024-03-31'), "
@@ -299,7 +300,8 @@ def test_verblijfsduur_query_classes_by_calendar_months():
                 "AS t(voorziening, product, herkomstgemeente, verblijfsgemeente, "
                 "datum_instroom, datum_uitstroom)")
     con.execute("ALTER TABLE stg_trajecten ADD COLUMN peildatum DATE DEFAULT DATE '2024-04-15'")
-    con.execute(model)
+    for model in modellen:
+        con.execute(model)
 
     def tel(**params) -> list[int]:
         basis = {"voorziening": "BW", "product": None, "van": "2024-K1", "tot": "2024-K2",

@@ -16,16 +16,8 @@ CREATE OR REPLACE TABLE mart_uitstroom_verblijfsduur AS
 WITH trajecten AS (
     SELECT * FROM stg_trajecten
 ),
-leveringen AS (
-    SELECT voorziening, max(peildatum) AS peildatum
-    FROM trajecten
-    GROUP BY voorziening
-),
 kwartalen AS (
-    SELECT l.voorziening, p.periode, p.start, p.eind
-    FROM periodes_trajecten AS p
-    JOIN leveringen AS l ON p.eind <= l.peildatum
-    WHERE p.periode_type = 'kwartaal'
+    SELECT * FROM stg_kwartalen
 ),
 klassen AS (
     SELECT * FROM verblijfsduurklassen
