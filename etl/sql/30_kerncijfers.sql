@@ -49,7 +49,9 @@ final AS (
 SELECT f.voorziening, f.indicator, f.periode, f.periode_type, f.gemeentecode, n.gemeente,
        f.perspectief, f.dimensie, f.waarde, f.bron, f.demo
 FROM final AS f
-JOIN ref_gemeentenamen AS n USING (gemeentecode);
+JOIN ref_gemeentenamen AS n USING (gemeentecode)
+-- stored in the order the dashboard selects by, so a selection skips most row groups
+ORDER BY f.voorziening, f.indicator, f.periode_type, f.periode, f.gemeentecode;
 
 CREATE OR REPLACE VIEW kerncijfers AS
 SELECT voorziening, indicator, periode, periode_type, gemeentecode, gemeente, perspectief,
