@@ -255,6 +255,8 @@ def build(
                 if waakhond.verlopen:
                     raise BuildFailed(_te_lang(grenzen, stap)) from fout
                 raise
+            except duckdb.Error as fout:
+                raise _duckdb_fout(grenzen, stap, fout) from fout
         if time.monotonic() > einde:
             raise BuildFailed(_te_lang(grenzen, "het afronden"))
         intern_tijdelijk.chmod(0o600)
@@ -268,6 +270,18 @@ def build(
             Path(f"{temporary}.wal").unlink(missing_ok=True)
         shutil.rmtree(spill, ignore_errors=True)
     return BuildResult(warehouse, versie, files, rows, corrections, intern)
+
+
+def _duckdb_fout(grenzen: Bouwgrenzen, stap: str, fout: duckdb.Error) -> BuildFailed:
+    """A build DuckDB could not finish (out of memory above all) as a Dutch refusal: the
+    warehouse stays as it was, and no traceback reaches the data steward."""
+    if isinstance(fout, duckdb.OutOfMemoryException):
+        oorzaak = (f"het geheugen was op (grens geheugen_limiet {grenzen.geheugen_limiet} in "
+                   "config/bouw.toml); bouw per regio of verhoog de grens")
+    else:
+        oorzaak = f"DuckDB meldde: {str(fout).splitlines()[0][:300]}"
+    return BuildFailed(f"De warehouse is niet bijgewerkt: de bouw liep vast tijdens {stap}: "
+                       f"{oorzaak}.")
 
 
 def _te_lang(grenzen: Bouwgrenzen, stap: str) -> str:
@@ -417,6 +431,8 @@ def _write_public(
                 raise BuildFailed(_te_lang(grenzen, "het schrijven van de openbare warehouse")
                                   ) from fout
             raise
+        except duckdb.Error as fout:
+            raise _duckdb_fout(grenzen, "het schrijven van de openbare warehouse", fout) from fout
 
 
 def _kopieer_publiek(con: duckdb.DuckDBPyConnection, intern: Path) -> None:

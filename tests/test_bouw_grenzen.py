@@ -301,3 +301,21 @@ def test_the_same_rows_in_two_files_of_one_peildatum_are_fine(raw: Path, tmp_pat
     beide = build(raw, tmp_path / "b.duckdb", REFERENCE)
     assert beide.versie == alleen.versie
     assert len(beide.files) == len(alleen.files) + 1
+
+
+def test_a_build_out_of_memory_is_a_dutch_refusal_and_changes_nothing(tmp_path):
+    """The bench's national build ended in DuckDB's OutOfMemoryException as a traceback."""
+    import dataclasses
+
+    from etl import settings
+    from etl.build import build, lees_bouwgrenzen
+    from etl.problems import BuildFailed
+
+    warehouse = tmp_path / "w.duckdb"
+    build(settings.RAW_DIR, warehouse, settings.REFERENCE_DIR)
+    voor = warehouse.read_bytes()
+    krap = dataclasses.replace(lees_bouwgrenzen(), geheugen_limiet="4MB")
+    with pytest.raises(BuildFailed, match=r"het geheugen was op \(grens geheugen_limiet 4MB"):
+        build(settings.RAW_DIR, warehouse, settings.REFERENCE_DIR, grenzen=krap)
+    assert warehouse.read_bytes() == voor
+    assert not [p for p in tmp_path.rglob("*.bouw*")]
