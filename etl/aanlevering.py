@@ -38,7 +38,6 @@ import json
 import os
 import tempfile
 import threading
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -146,11 +145,9 @@ def lees_config(pad: Path | None = None) -> Config:
     """config/aanlevering.toml, checked."""
     pad = pad or CONFIG
     try:
-        ruw = tomllib.loads(pad.read_text(encoding="utf-8"))
-    except OSError as fout:
-        raise ConfigFout(f"{pad.name} is niet te lezen: {fout.strerror or fout}") from fout
-    except tomllib.TOMLDecodeError as fout:
-        raise ConfigFout(f"{pad.name} is geen geldige TOML: {fout}") from fout
+        ruw = settings.lees_toml(pad)
+    except settings.TomlFout as fout:
+        raise ConfigFout(str(fout)) from fout
     onbekend = sorted(set(ruw) - {"max_megabytes"})
     if onbekend:
         raise ConfigFout(f"{pad.name}: onbekende instelling {', '.join(onbekend)} "

@@ -22,7 +22,6 @@ import re
 import shutil
 import subprocess
 import time
-import tomllib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -71,11 +70,9 @@ def lees_bouwgrenzen(pad: Path | None = None) -> Bouwgrenzen:
     """config/bouw.toml, checked; BuildFailed (in Dutch) when it is not usable."""
     pad = pad or BOUW_CONFIG
     try:
-        ruw = tomllib.loads(pad.read_text(encoding="utf-8"))
-    except OSError as fout:
-        raise BuildFailed(f"{pad.name} is niet te lezen: {fout.strerror or fout}") from fout
-    except tomllib.TOMLDecodeError as fout:
-        raise BuildFailed(f"{pad.name} is geen geldige TOML: {fout}") from fout
+        ruw = settings.lees_toml(pad)
+    except settings.TomlFout as fout:
+        raise BuildFailed(str(fout)) from fout
     velden = set(Bouwgrenzen.__dataclass_fields__)
     if onbekend := sorted(set(ruw) - velden):
         raise BuildFailed(f"{pad.name}: onbekende instelling {', '.join(onbekend)} "

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,11 +91,9 @@ def lees_grenzen(pad: Path | None = None) -> Limits:
     """config/invoer.toml (or $FLEVOMONITOR_INVOER), checked; InvoerConfigFout when not valid."""
     pad = pad or Path(os.environ.get("FLEVOMONITOR_INVOER") or GRENZEN_CONFIG)
     try:
-        ruw = tomllib.loads(pad.read_text(encoding="utf-8"))
-    except OSError as fout:
-        raise InvoerConfigFout(f"{pad.name} is niet te lezen: {fout.strerror or fout}") from fout
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as fout:
-        raise InvoerConfigFout(f"{pad.name} is geen geldige TOML: {fout}") from fout
+        ruw = settings.lees_toml(pad)
+    except settings.TomlFout as fout:
+        raise InvoerConfigFout(str(fout)) from fout
     onbekend = sorted(set(ruw) - set(_GRENZEN))
     if onbekend:
         raise InvoerConfigFout(f"{pad.name}: onbekende instelling {', '.join(onbekend)} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,3 +81,18 @@ FLOW_INDICATORS = frozenset(
 )
 # Indicators that are ratios, not counts: never summed, never turned into per_10000.
 RATIO_SUFFIXES = ("_pct", "_per_10000", "_dagen", "graad")
+
+
+class TomlFout(ValueError):
+    """A config file that cannot be read or is no TOML; the message is Dutch."""
+
+
+def lees_toml(pad: Path) -> dict:
+    """A config file as a dict; TomlFout (Dutch, naming the file) when unreadable. Each
+    reader checks its own keys."""
+    try:
+        return tomllib.loads(pad.read_text(encoding="utf-8"))
+    except OSError as fout:
+        raise TomlFout(f"{pad.name} is niet te lezen: {fout.strerror or fout}") from fout
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as fout:
+        raise TomlFout(f"{pad.name} is geen geldige TOML: {fout}") from fout
