@@ -41,15 +41,17 @@ from etl.validate import LoadedFile, quarter_end, validate_file
 # store holds these and everything else.
 PUBLIEKE_TABELLEN = (
     "ref_gemeenten", "ref_gemeentenamen", "ref_inwoners", "ref_gemeentegrenzen",
-    "periodes", "periodes_trajecten", "verblijfsduurklassen",
-    "bronbestanden", "correcties",
-    "mart_trajecten", "mart_tellingen", "mart_capaciteit", "mart_bezettingsgraad",
+    "ref_inwoners_regio", "periodes", "periodes_trajecten", "verblijfsduurklassen",
+    "bronbestanden", "correcties", "trajecten_uitsplitsingen",
+    "nulrooster_perioden", "nulrooster_gemeenten", "nulrooster_dimensies",
+    "mart_trajecten", "mart_herkomst_verblijf", "mart_tellingen", "mart_capaciteit",
+    "mart_bezettingsgraad",
     "mart_capaciteit_locaties", "mart_instroom_kruis", "mart_uitstroom_stromen",
     "mart_uitstroom_verblijfsduur", "mart_kerncijfers",
     "meta",
 )
 # Views copied with their definition unchanged: `kerncijfers` is the public interface.
-PUBLIEKE_VIEWS = ("kerncijfers",)
+PUBLIEKE_VIEWS = ("mart_trajecten_nullen", "kerncijfers")
 
 
 BOUW_CONFIG = settings.CONFIG_DIR / "bouw.toml"
@@ -625,16 +627,22 @@ def _periods(first: date, last: date):
             quarter += 1
 
 
-def kerncijfers_versie(con: duckdb.DuckDBPyConnection) -> str:
-    """The warehouse version: 16 hex characters that change with any row of kerncijfers and
-    not with their order. Computed in DuckDB (one pass, no sort, nothing fetched): the count,
-    the xor and the sum of DuckDB's 64-bit hash of every row. The hash is DuckDB's own, so a
-    new DuckDB release may give the same figures another version."""
-    n, xor, som = con.execute(
-        "SELECT count(*), coalesce(bit_xor(h), 0), coalesce(sum(h), 0) "
-        "FROM (SELECT hash(k) AS h FROM kerncijfers AS k)"
-    ).fetchall()[0]
-    return hashlib.sha256(f"{n}:{xor}:{som}".encode()).hexdigest()[:16]
+def kerncijfers_versie(
+    con: duckdb.DuckDBPyConnection, tabellen: tuple[str, ...] = settings.KERNCIJFERS_TABELLEN
+) -> str:
+    """The warehouse version: 16 hex characters that change with any row of the tables that
+    make up kerncijfers (the stored figures and the nulrooster its zeros come from) and not
+    with their order. Computed in DuckDB (one pass per table, no sort, nothing fetched): the
+    count, the xor and the sum of DuckDB's 64-bit hash of every row. The hash is DuckDB's
+    own, so a new DuckDB release may give the same figures another version."""
+    delen = []
+    for tabel in tabellen:
+        n, xor, som = con.execute(
+            "SELECT count(*), coalesce(bit_xor(h), 0), coalesce(sum(h), 0) "
+            f'FROM (SELECT hash(t) AS h FROM "{tabel}" AS t)'
+        ).fetchall()[0]
+        delen.append(f"{tabel}:{n}:{xor}:{som}")
+    return hashlib.sha256(";".join(delen).encode()).hexdigest()[:16]
 
 
 def _code_version() -> str:
@@ -652,7 +660,8 @@ def _write_meta(
     con: duckdb.DuckDBPyConnection, region: Region, versie: str, fingerprint: str
 ) -> None:
     con.execute("CREATE TABLE meta (sleutel VARCHAR PRIMARY KEY, waarde VARCHAR)")
-    demo = con.execute("SELECT coalesce(bool_or(demo), false) FROM kerncijfers").fetchall()[0][0]
+    demo = con.execute(
+        "SELECT coalesce(bool_or(demo), false) FROM mart_kerncijfers").fetchall()[0][0]
     rows = {
         "versie": versie,
         "schema_versie": str(settings.SCHEMA_VERSION),

@@ -66,6 +66,13 @@ GESLACHTEN = ("M", "V", "X", "Onbekend")
 JA_NEE = ("ja", "nee")
 
 # The key of a kerncijfers row: one figure per combination (the public view's contract).
+# What the view kerncijfers reads: the warehouse version is the hash of these tables.
+KERNCIJFERS_TABELLEN = (
+    "mart_kerncijfers", "mart_trajecten", "mart_herkomst_verblijf", "trajecten_uitsplitsingen",
+    "nulrooster_perioden", "nulrooster_gemeenten", "nulrooster_dimensies",
+    "ref_inwoners_regio", "ref_gemeentenamen",
+)
+
 KERNCIJFER_SLEUTEL = ("voorziening", "indicator", "periode", "gemeentecode", "perspectief",
                       "dimensie", "bron")
 

@@ -65,7 +65,7 @@ KERNCIJFERS = """
 def versie_van(sql: str) -> str:
     with duckdb.connect() as con:
         con.execute(sql)
-        return kerncijfers_versie(con)
+        return kerncijfers_versie(con, ("kerncijfers",))
 
 
 def test_version_depends_on_the_rows_not_their_order():
@@ -89,7 +89,7 @@ def test_version_is_the_same_in_another_process():
         "from etl.build import kerncijfers_versie\n"
         "con = duckdb.connect()\n"
         "con.execute(sys.stdin.read())\n"
-        "print(kerncijfers_versie(con))\n"
+        "print(kerncijfers_versie(con, (\"kerncijfers\",)))\n"
     )
     uit = subprocess.run([sys.executable, "-c", code], input=sql, capture_output=True,
                          text=True, check=True, cwd=Path(__file__).parents[1])

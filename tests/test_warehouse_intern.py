@@ -44,6 +44,12 @@ OPENBAAR = {
     ("ref_gemeenten", "BASE TABLE"), ("ref_gemeentenamen", "BASE TABLE"),
     ("ref_inwoners", "BASE TABLE"), ("ref_gemeentegrenzen", "BASE TABLE"),
     ("verblijfsduurklassen", "BASE TABLE"),
+    # the sparse trajecten marts: the herkomst x verblijf cross, and what the zeros of
+    # kerncijfers are filled from when read
+    ("mart_herkomst_verblijf", "BASE TABLE"), ("mart_trajecten_nullen", "VIEW"),
+    ("trajecten_uitsplitsingen", "BASE TABLE"), ("nulrooster_perioden", "BASE TABLE"),
+    ("nulrooster_gemeenten", "BASE TABLE"), ("nulrooster_dimensies", "BASE TABLE"),
+    ("ref_inwoners_regio", "BASE TABLE"),
 }
 PER_CLIENT = {"traject_id", "datum_aanmelding", "datum_instroom", "datum_uitstroom",
               "datum_afgemeld", "leeftijdsklasse", "geslacht", "met_kinderen"}

@@ -1,131 +1,223 @@
--- Indicators of data contract section 2 from the trajecten, per period (quarter and
--- year), per perspective (herkomst, verblijf, regio) and dimension.
-CREATE OR REPLACE TABLE mart_trajecten AS
-WITH trajecten AS (
-    SELECT * FROM stg_trajecten
-),
-leveringen AS (
-    -- a voorziening is known up to its latest peildatum: later periods are not derived
+-- Which breakdowns (dimension names) and perspectives each indicator of the trajecten has;
+-- '' is the total. The herkomstgemeente split exists only on the verblijf rows (who houses
+-- whose clients) and lives in mart_herkomst_verblijf.
+CREATE OR REPLACE TABLE trajecten_uitsplitsingen AS
+SELECT * FROM (VALUES
+    ('aanmeldingen', ['', 'aanmelding_type', 'product', 'cluster', 'met_kinderen'],
+        ['herkomst', 'regio']),
+    ('instroom', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
+        ['herkomst', 'verblijf', 'regio']),
+    ('uitstroom', ['', 'bestemming', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
+        ['herkomst', 'verblijf', 'regio']),
+    ('clienten', ['', 'product', 'cluster', 'met_kinderen'],
+        ['herkomst', 'verblijf', 'regio']),
+    ('bezetting', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
+        ['herkomst', 'verblijf', 'regio']),
+    ('wachtlijst', ['', 'product', 'cluster'], ['herkomst', 'regio']),
+    ('wachttijd_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
+    ('wachttijd_p90_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
+    ('verblijfsduur_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
+    ('instroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio']),
+    ('uitstroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio'])
+) AS t(indicator, dimensies, perspectieven);
+
+-- The periods of each voorziening: a voorziening is known up to its latest peildatum, later
+-- periods are not derived.
+CREATE OR REPLACE TABLE nulrooster_perioden AS
+WITH leveringen AS (
     SELECT voorziening, max(peildatum) AS peildatum, bool_or(demo) AS demo
-    FROM trajecten
+    FROM stg_trajecten
     GROUP BY voorziening
+)
+SELECT l.voorziening, l.demo, p.periode, p.periode_type, p.start, p.eind
+FROM periodes_trajecten AS p
+JOIN leveringen AS l ON p.eind <= l.peildatum;
+
+-- Indicators of data contract section 2 from the trajecten, per period (quarter and
+-- year), per perspective (herkomst, verblijf, regio) and dimension. Sparse: only figures
+-- that are not zero are stored (and medians and percentages where they exist); the zeros of
+-- every other combination a reader may ask for (every municipality of the region in every
+-- period) are described by the narrow nulrooster_* tables and filled by the view
+-- mart_trajecten_nullen, so the warehouse grows with the data, not with periods x
+-- municipalities x dimension values.
+--
+-- Counts and stocks come from events, not from a range join of every traject with every
+-- period it spans: each traject adds +1 on the day it is registered, flows in, flows out or
+-- leaves the waiting list; a stock at a period's end is the running sum of those changes.
+-- Validation guarantees aanmelding <= instroom <= uitstroom, uitstroom only after instroom
+-- and afgemeld only without instroom, so:
+--   bezetting(p) = #(instroom <= eind) - #(uitstroom <= eind)
+--   bezetting_begin(p) = bezetting(p) - instroom(p) + uitstroom(p)   (the day before start)
+--   clienten(p) = bezetting_begin(p) + instroom(p)
+--   wachtlijst(p) = #Nieuw(aanmelding <= eind) - #Nieuw(coalesce(instroom, afgemeld) <= eind)
+CREATE OR REPLACE TEMP TABLE tmp_trajecten_reeksen AS
+WITH perioden AS (
+    SELECT * FROM nulrooster_perioden
 ),
-perioden AS (
-    SELECT l.voorziening, l.demo, p.periode, p.periode_type, p.start, p.eind
-    FROM periodes_trajecten AS p
-    JOIN leveringen AS l ON p.eind <= l.peildatum
+eerste AS (
+    SELECT voorziening, periode_type, min(start) AS start FROM perioden GROUP BY ALL
+),
+gebeurtenissen AS (
+    SELECT voorziening, herkomstgemeente, verblijfsgemeente, product, cluster,
+           aanmelding_type, uitstroombestemming, met_kinderen,
+           unnest([
+               {'maat': 'aanmeldingen', 'datum': datum_aanmelding},
+               {'maat': 'instroom', 'datum': datum_instroom},
+               {'maat': 'uitstroom', 'datum': datum_uitstroom},
+               {'maat': 'wacht_in',
+                'datum': CASE WHEN aanmelding_type = 'Nieuw' THEN datum_aanmelding END},
+               {'maat': 'wacht_uit',
+                'datum': CASE WHEN aanmelding_type = 'Nieuw'
+                              THEN coalesce(datum_instroom, datum_afgemeld) END}
+           ], recursive := true)
+    FROM stg_trajecten
+),
+gelabeld AS (
+    -- the period of each change; '' for changes before the first period (they only open
+    -- the stocks); changes after the last period find no period below and drop out
+    SELECT g.* EXCLUDE (datum), e.periode_type,
+           CASE
+               WHEN g.datum < e.start THEN ''
+               WHEN e.periode_type = 'jaar' THEN CAST(year(g.datum) AS VARCHAR)
+               ELSE year(g.datum) || '-K' || quarter(g.datum)
+           END AS periode
+    FROM gebeurtenissen AS g
+    JOIN eerste AS e ON e.voorziening = g.voorziening
+    WHERE g.datum IS NOT NULL
+),
+per_combinatie AS (
+    SELECT voorziening, herkomstgemeente, verblijfsgemeente, product, cluster,
+           aanmelding_type, uitstroombestemming, met_kinderen, periode_type, periode, maat,
+           count(*) AS n
+    FROM gelabeld
+    GROUP BY ALL
 ),
 perspectieven AS (
-    SELECT *, 'herkomst' AS perspectief, herkomstgemeente AS gemeentecode FROM trajecten
+    SELECT *, 'herkomst' AS perspectief, herkomstgemeente AS gemeentecode FROM per_combinatie
     UNION ALL
-    SELECT *, 'verblijf', verblijfsgemeente FROM trajecten WHERE verblijfsgemeente IS NOT NULL
+    SELECT *, 'verblijf', verblijfsgemeente FROM per_combinatie
+    WHERE verblijfsgemeente IS NOT NULL
     UNION ALL
-    SELECT *, 'regio', 'TOTAAL' FROM trajecten
+    SELECT *, 'regio', 'TOTAAL' FROM per_combinatie
 ),
-dimensies_uitgevouwen AS (
+per_sleutel AS (
     -- '*' stands for "no dimension" (the total); every traject counts once per dimension name
-    SELECT
-        p.*,
-        unnest(['*'] || list_filter([
-            'aanmelding_type=' || aanmelding_type,
-            'product=' || product,
-            'cluster=' || cluster,
-            'bestemming=' || uitstroombestemming,
-            'met_kinderen=' || met_kinderen,
-            -- who houses whose clients: the verblijf rows split by herkomst
-            CASE WHEN perspectief = 'verblijf' THEN 'herkomstgemeente=' || herkomstgemeente END
-        ], lambda x: x IS NOT NULL)) AS dimensie_of_totaal
-    FROM perspectieven AS p
-),
-dimensies AS (
-    SELECT * EXCLUDE (dimensie_of_totaal), nullif(dimensie_of_totaal, '*') AS dimensie
-    FROM dimensies_uitgevouwen
-),
-tellingen AS (
-    SELECT
-        d.voorziening, p.periode, p.periode_type, d.perspectief, d.gemeentecode, d.dimensie,
-        count(*) FILTER (d.datum_aanmelding BETWEEN p.start AND p.eind) AS aanmeldingen,
-        count(*) FILTER (d.datum_instroom BETWEEN p.start AND p.eind) AS instroom,
-        count(*) FILTER (d.datum_uitstroom BETWEEN p.start AND p.eind) AS uitstroom,
-        count(*) FILTER (
-            d.datum_instroom <= p.eind
-            AND (d.datum_uitstroom IS NULL OR d.datum_uitstroom >= p.start)
-        ) AS clienten,
-        count(*) FILTER (
-            d.datum_instroom <= p.eind
-            AND (d.datum_uitstroom IS NULL OR d.datum_uitstroom > p.eind)
-        ) AS bezetting,
-        count(*) FILTER (
-            d.datum_instroom < p.start
-            AND (d.datum_uitstroom IS NULL OR d.datum_uitstroom >= p.start)
-        ) AS bezetting_begin,
-        count(*) FILTER (
-            d.aanmelding_type = 'Nieuw'
-            AND d.datum_aanmelding <= p.eind
-            AND NOT coalesce(d.datum_instroom <= p.eind, false)
-            AND NOT coalesce(d.datum_afgemeld <= p.eind, false)
-        ) AS wachtlijst,
-        median(datediff('day', d.datum_aanmelding, d.datum_instroom)) FILTER (
-            d.aanmelding_type = 'Nieuw' AND d.datum_instroom BETWEEN p.start AND p.eind
-        ) AS wachttijd_mediaan_dagen,
-        quantile_cont(datediff('day', d.datum_aanmelding, d.datum_instroom), 0.9) FILTER (
-            d.aanmelding_type = 'Nieuw' AND d.datum_instroom BETWEEN p.start AND p.eind
-        ) AS wachttijd_p90_dagen,
-        median(datediff('day', d.datum_instroom, d.datum_uitstroom)) FILTER (
-            d.datum_uitstroom BETWEEN p.start AND p.eind
-        ) AS verblijfsduur_mediaan_dagen
-    FROM dimensies AS d
-    JOIN perioden AS p
-        ON d.voorziening = p.voorziening
-        AND d.datum_aanmelding <= p.eind
-        AND coalesce(d.datum_uitstroom, d.datum_afgemeld, DATE '9999-12-31') >= p.start
+    SELECT voorziening, perspectief, gemeentecode, nullif(dimensie_of_totaal, '*') AS dimensie,
+           periode_type, periode,
+           sum(n) FILTER (maat = 'aanmeldingen') AS aanmeldingen,
+           sum(n) FILTER (maat = 'instroom') AS instroom,
+           sum(n) FILTER (maat = 'uitstroom') AS uitstroom,
+           sum(n) FILTER (maat = 'wacht_in') AS wacht_in,
+           sum(n) FILTER (maat = 'wacht_uit') AS wacht_uit
+    FROM (
+        SELECT p.*,
+               unnest(['*'] || list_filter([
+                   'aanmelding_type=' || aanmelding_type,
+                   'product=' || product,
+                   'cluster=' || cluster,
+                   'bestemming=' || uitstroombestemming,
+                   'met_kinderen=' || met_kinderen,
+                   -- who houses whose clients: the verblijf rows split by herkomst
+                   CASE WHEN perspectief = 'verblijf'
+                        THEN 'herkomstgemeente=' || herkomstgemeente END
+               ], lambda x: x IS NOT NULL)) AS dimensie_of_totaal
+        FROM perspectieven AS p
+    )
     GROUP BY ALL
 ),
 sleutels AS (
-    -- every municipality of the region appears in every period, also with zero clients
-    SELECT DISTINCT voorziening, perspectief, gemeentecode FROM perspectieven
-    UNION
-    SELECT l.voorziening, persp.perspectief, g.gemeentecode
-    FROM leveringen AS l
-    CROSS JOIN ref_gemeenten AS g
-    CROSS JOIN (VALUES ('herkomst'), ('verblijf')) AS persp(perspectief)
-    UNION
-    SELECT voorziening, 'regio', 'TOTAAL' FROM leveringen
+    SELECT DISTINCT voorziening, perspectief, gemeentecode, dimensie, periode_type
+    FROM per_sleutel
 ),
-dimensiewaarden AS (
-    SELECT DISTINCT voorziening, dimensie FROM dimensies
+reeks AS (
+    -- every key in every period of its type (and the opening ''), so the running sums
+    -- carry a stock through quarters without changes
+    SELECT s.*, p.periode, p.demo
+    FROM sleutels AS s
+    JOIN (
+        SELECT voorziening, periode_type, periode, demo FROM perioden
+        UNION ALL
+        SELECT DISTINCT voorziening, periode_type, '', demo FROM perioden
+    ) AS p ON p.voorziening = s.voorziening AND p.periode_type = s.periode_type
 ),
-rooster AS (
-    SELECT p.voorziening, p.demo, p.periode, p.periode_type, s.perspectief, s.gemeentecode,
-           w.dimensie
-    FROM perioden AS p
-    JOIN sleutels AS s ON s.voorziening = p.voorziening
-    JOIN dimensiewaarden AS w ON w.voorziening = p.voorziening
+lopend AS (
+    SELECT r.*,
+           coalesce(k.aanmeldingen, 0) AS aanmeldingen,
+           coalesce(k.instroom, 0) AS instroom,
+           coalesce(k.uitstroom, 0) AS uitstroom,
+           sum(coalesce(k.instroom, 0) - coalesce(k.uitstroom, 0)) OVER w AS bezetting,
+           sum(coalesce(k.wacht_in, 0) - coalesce(k.wacht_uit, 0)) OVER w AS wachtlijst
+    FROM reeks AS r
+    LEFT JOIN per_sleutel AS k
+        ON k.voorziening = r.voorziening AND k.perspectief = r.perspectief
+        AND k.gemeentecode = r.gemeentecode AND k.dimensie IS NOT DISTINCT FROM r.dimensie
+        AND k.periode_type = r.periode_type AND k.periode = r.periode
+    WINDOW w AS (
+        PARTITION BY r.voorziening, r.perspectief, r.gemeentecode, r.dimensie, r.periode_type
+        ORDER BY r.periode ROWS UNBOUNDED PRECEDING
+    )
+)
+SELECT voorziening, demo, periode, periode_type, perspectief, gemeentecode, dimensie,
+       aanmeldingen, instroom, uitstroom, bezetting,
+       bezetting - instroom + uitstroom AS bezetting_begin,
+       bezetting - instroom + uitstroom + instroom AS clienten,
+       wachtlijst
+FROM lopend
+WHERE periode <> '';
+
+CREATE OR REPLACE TABLE mart_trajecten AS
+WITH perioden AS (
+    SELECT * FROM nulrooster_perioden
 ),
-gevuld AS (
-    SELECT
-        r.voorziening, r.demo, r.periode, r.periode_type, r.perspectief, r.gemeentecode,
-        r.dimensie,
-        coalesce(t.aanmeldingen, 0) AS aanmeldingen,
-        coalesce(t.instroom, 0) AS instroom,
-        coalesce(t.uitstroom, 0) AS uitstroom,
-        coalesce(t.clienten, 0) AS clienten,
-        coalesce(t.bezetting, 0) AS bezetting,
-        coalesce(t.bezetting_begin, 0) AS bezetting_begin,
-        coalesce(t.wachtlijst, 0) AS wachtlijst,
-        t.wachttijd_mediaan_dagen,
-        t.wachttijd_p90_dagen,
-        t.verblijfsduur_mediaan_dagen
-    FROM rooster AS r
-    LEFT JOIN tellingen AS t
-        ON t.voorziening = r.voorziening AND t.periode = r.periode
-        AND t.perspectief = r.perspectief AND t.gemeentecode = r.gemeentecode
-        AND t.dimensie IS NOT DISTINCT FROM r.dimensie
+reeksen AS (
+    SELECT * FROM tmp_trajecten_reeksen
+    WHERE coalesce(dimensie, '') NOT LIKE 'herkomstgemeente=%'
 ),
-lang AS (
-    UNPIVOT gevuld
-    ON aanmeldingen, instroom, uitstroom, clienten, bezetting, wachtlijst,
-       wachttijd_mediaan_dagen, wachttijd_p90_dagen, verblijfsduur_mediaan_dagen
+duur AS (
+    -- waiting time (new registrations, by the period of instroom) and length of stay (by
+    -- the period of uitstroom), per perspective, in total and per product
+    SELECT t.voorziening, p.perspectief, p.gemeentecode, d.dimensie, t.periode,
+           k.periode_type, t.soort, t.aanmelding_type, t.wachttijd, t.verblijfsduur
+    FROM (
+        SELECT voorziening, herkomstgemeente, verblijfsgemeente, product, aanmelding_type,
+               datediff('day', datum_aanmelding, datum_instroom) AS wachttijd,
+               datediff('day', datum_instroom, datum_uitstroom) AS verblijfsduur,
+               unnest([
+                   {'soort': 'instroom',
+                    'periode': year(datum_instroom) || '-K' || quarter(datum_instroom)},
+                   {'soort': 'instroom', 'periode': CAST(year(datum_instroom) AS VARCHAR)},
+                   {'soort': 'uitstroom',
+                    'periode': year(datum_uitstroom) || '-K' || quarter(datum_uitstroom)},
+                   {'soort': 'uitstroom', 'periode': CAST(year(datum_uitstroom) AS VARCHAR)}
+               ], recursive := true)
+        FROM stg_trajecten
+        WHERE datum_instroom IS NOT NULL
+    ) AS t
+    CROSS JOIN LATERAL (VALUES ('herkomst', t.herkomstgemeente),
+                               ('verblijf', t.verblijfsgemeente),
+                               ('regio', 'TOTAAL')) AS p(perspectief, gemeentecode)
+    CROSS JOIN LATERAL (VALUES (NULL::VARCHAR), ('product=' || t.product)) AS d(dimensie)
+    JOIN perioden AS k ON k.voorziening = t.voorziening AND k.periode = t.periode
+    WHERE p.gemeentecode IS NOT NULL
+),
+duren AS (
+    SELECT voorziening, periode, periode_type, perspectief, gemeentecode, dimensie,
+           median(wachttijd) FILTER (aanmelding_type = 'Nieuw' AND soort = 'instroom')
+               AS wachttijd_mediaan_dagen,
+           quantile_cont(wachttijd, 0.9) FILTER (aanmelding_type = 'Nieuw' AND soort = 'instroom')
+               AS wachttijd_p90_dagen,
+           median(verblijfsduur) FILTER (soort = 'uitstroom') AS verblijfsduur_mediaan_dagen
+    FROM duur
+    GROUP BY ALL
+),
+aantallen AS (
+    UNPIVOT (SELECT * EXCLUDE (bezetting_begin) FROM reeksen)
+    ON aanmeldingen, instroom, uitstroom, clienten, bezetting, wachtlijst
+    INTO NAME indicator VALUE waarde
+),
+mediaan AS (
+    UNPIVOT duren
+    ON wachttijd_mediaan_dagen, wachttijd_p90_dagen, verblijfsduur_mediaan_dagen
     INTO NAME indicator VALUE waarde
 ),
 percentages AS (
@@ -133,35 +225,14 @@ percentages AS (
     SELECT voorziening, demo, periode, periode_type, perspectief, gemeentecode, dimensie,
            'instroom_pct' AS indicator,
            round(100.0 * instroom / (bezetting_begin + instroom), 1) AS waarde
-    FROM gevuld
+    FROM reeksen
     WHERE periode_type = 'jaar' AND bezetting_begin + instroom > 0
     UNION ALL
     SELECT voorziening, demo, periode, periode_type, perspectief, gemeentecode, dimensie,
            'uitstroom_pct',
            round(100.0 * uitstroom / (bezetting_begin + instroom), 1)
-    FROM gevuld
+    FROM reeksen
     WHERE periode_type = 'jaar' AND bezetting_begin + instroom > 0
-),
-toegestaan AS (
-    -- which breakdowns each indicator has; '' is the total, '-' none at all
-    SELECT * FROM (VALUES
-        ('aanmeldingen', ['', 'aanmelding_type', 'product', 'cluster', 'met_kinderen'],
-            ['herkomst', 'regio']),
-        ('instroom', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
-            ['herkomst', 'verblijf', 'regio']),
-        ('uitstroom', ['', 'bestemming', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
-            ['herkomst', 'verblijf', 'regio']),
-        ('clienten', ['', 'product', 'cluster', 'met_kinderen'],
-            ['herkomst', 'verblijf', 'regio']),
-        ('bezetting', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
-            ['herkomst', 'verblijf', 'regio']),
-        ('wachtlijst', ['', 'product', 'cluster'], ['herkomst', 'regio']),
-        ('wachttijd_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
-        ('wachttijd_p90_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
-        ('verblijfsduur_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
-        ('instroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio']),
-        ('uitstroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio'])
-    ) AS t(indicator, dimensies, perspectieven)
 ),
 final AS (
     SELECT x.voorziening, x.indicator, x.periode, x.periode_type, x.gemeentecode,
@@ -170,16 +241,114 @@ final AS (
     FROM (
         SELECT voorziening, demo, periode, periode_type, perspectief, gemeentecode, dimensie,
                indicator, waarde
-        FROM lang
+        FROM aantallen
+        WHERE waarde <> 0  -- zeros come from mart_trajecten_nullen
+        UNION ALL BY NAME
+        SELECT m.*, p.demo
+        FROM mediaan AS m
+        JOIN perioden AS p USING (voorziening, periode, periode_type)
         UNION ALL BY NAME
         SELECT * FROM percentages
     ) AS x
-    JOIN toegestaan AS a
+    JOIN trajecten_uitsplitsingen AS a
         ON a.indicator = x.indicator
         AND list_contains(a.dimensies, coalesce(split_part(x.dimensie, '=', 1), ''))
         AND list_contains(a.perspectieven, x.perspectief)
     WHERE x.waarde IS NOT NULL
-      -- the herkomst split exists only where the client lives elsewhere: the verblijf rows
-      AND (x.perspectief = 'verblijf' OR coalesce(x.dimensie, '') NOT LIKE 'herkomstgemeente=%')
 )
 SELECT * FROM final;
+
+-- Who houses whose clients: the verblijf rows split by herkomstgemeente, its own sparse table
+-- (filled with zeros it would grow with the square of the number of municipalities).
+CREATE OR REPLACE TABLE mart_herkomst_verblijf AS
+WITH lang AS (
+    UNPIVOT (
+        SELECT voorziening, demo, periode, periode_type, gemeentecode, dimensie,
+               instroom, uitstroom, bezetting
+        FROM tmp_trajecten_reeksen
+        WHERE dimensie LIKE 'herkomstgemeente=%'
+    )
+    ON instroom, uitstroom, bezetting INTO NAME indicator VALUE waarde
+)
+SELECT voorziening, indicator, periode, periode_type, gemeentecode, 'verblijf' AS perspectief,
+       dimensie, CAST(waarde AS DOUBLE) AS waarde, 'trajecten' AS bron, demo
+FROM lang
+WHERE waarde <> 0;
+
+DROP TABLE tmp_trajecten_reeksen;
+
+-- Where a reader expects a zero: every municipality of the region (and every municipality
+-- a client came from or stayed in) under both perspectives, and the region total ...
+CREATE OR REPLACE TABLE nulrooster_gemeenten AS
+SELECT DISTINCT voorziening, 'herkomst' AS perspectief, herkomstgemeente AS gemeentecode
+FROM stg_trajecten
+UNION
+SELECT DISTINCT voorziening, 'verblijf', verblijfsgemeente
+FROM stg_trajecten WHERE verblijfsgemeente IS NOT NULL
+UNION
+SELECT l.voorziening, persp.perspectief, g.gemeentecode
+FROM (SELECT DISTINCT voorziening FROM nulrooster_perioden) AS l
+CROSS JOIN ref_gemeenten AS g
+CROSS JOIN (VALUES ('herkomst'), ('verblijf')) AS persp(perspectief)
+UNION
+SELECT DISTINCT voorziening, 'regio', 'TOTAAL' FROM nulrooster_perioden;
+
+-- ... for the total (NULL) and every dimension value that occurs for the voorziening.
+CREATE OR REPLACE TABLE nulrooster_dimensies AS
+SELECT DISTINCT voorziening, unnest([
+    NULL::VARCHAR,
+    'aanmelding_type=' || aanmelding_type,
+    'product=' || product,
+    'cluster=' || cluster,
+    'bestemming=' || uitstroombestemming,
+    'met_kinderen=' || met_kinderen,
+    CASE WHEN verblijfsgemeente IS NOT NULL THEN 'herkomstgemeente=' || herkomstgemeente END
+]) AS dimensie
+FROM stg_trajecten;
+
+-- The zeros: every count (and its per-10,000 twin where the population is known) of every
+-- combination of the nulrooster that no traject touches. Computed when read, so a selection
+-- fills only the zeros it asks for; kerncijfers (30) shows them next to the stored figures.
+CREATE OR REPLACE VIEW mart_trajecten_nullen AS
+WITH rooster AS (
+    SELECT p.voorziening, i.indicator, i.basis, p.periode, p.periode_type, g.gemeentecode,
+           g.perspectief, d.dimensie, p.demo
+    FROM nulrooster_perioden AS p
+    JOIN nulrooster_gemeenten AS g ON g.voorziening = p.voorziening
+    JOIN nulrooster_dimensies AS d ON d.voorziening = p.voorziening
+    JOIN (
+        SELECT u.indicator AS basis, u.indicator || s.achtervoegsel AS indicator,
+               u.dimensies, u.perspectieven
+        FROM trajecten_uitsplitsingen AS u
+        CROSS JOIN (VALUES (''), ('_per_10000')) AS s(achtervoegsel)
+        WHERE u.indicator IN (
+            'aanmeldingen', 'instroom', 'uitstroom', 'clienten', 'bezetting', 'wachtlijst')
+    ) AS i
+        ON list_contains(i.dimensies, coalesce(split_part(d.dimensie, '=', 1), ''))
+        AND list_contains(i.perspectieven, g.perspectief)
+    WHERE g.perspectief = 'verblijf' OR coalesce(d.dimensie, '') NOT LIKE 'herkomstgemeente=%'
+),
+bekend AS (
+    -- per 10,000 only from the first year whose population is known (as for stored figures)
+    SELECT gemeentecode, min(jaar) AS eerste_jaar FROM ref_inwoners_regio GROUP BY gemeentecode
+),
+gezocht AS (
+    SELECT r.*
+    FROM rooster AS r
+    LEFT JOIN bekend AS b ON b.gemeentecode = r.gemeentecode
+    WHERE r.indicator = r.basis OR CAST(left(r.periode, 4) AS INTEGER) >= b.eerste_jaar
+),
+waargenomen AS (
+    SELECT voorziening, indicator, periode, gemeentecode, perspectief, dimensie
+    FROM mart_trajecten
+    UNION ALL
+    SELECT voorziening, indicator, periode, gemeentecode, perspectief, dimensie
+    FROM mart_herkomst_verblijf
+)
+SELECT z.voorziening, z.indicator, z.periode, z.periode_type, z.gemeentecode, z.perspectief,
+       z.dimensie, 0.0::DOUBLE AS waarde, 'trajecten' AS bron, z.demo
+FROM gezocht AS z
+ANTI JOIN waargenomen AS w
+    ON w.voorziening = z.voorziening AND w.indicator = z.basis AND w.periode = z.periode
+    AND w.gemeentecode = z.gemeentecode AND w.perspectief = z.perspectief
+    AND w.dimensie IS NOT DISTINCT FROM z.dimensie;

@@ -67,8 +67,12 @@ SELECT c.voorziening, 'bezettingsgraad' AS indicator, c.periode, c.periode_type,
        c.gemeentecode, c.perspectief, NULL AS dimensie,
        round(b.waarde / c.waarde, 4) AS waarde, 'capaciteit' AS bron, b.demo OR c.demo AS demo
 FROM mart_capaciteit AS c
-JOIN mart_trajecten AS b
+JOIN (
+    -- a municipality with places and no clients has a bezettingsgraad of 0
+    SELECT * FROM mart_trajecten WHERE indicator = 'bezetting' AND dimensie IS NULL
+    UNION ALL
+    SELECT * FROM mart_trajecten_nullen WHERE indicator = 'bezetting' AND dimensie IS NULL
+) AS b
     ON b.voorziening = c.voorziening AND b.periode = c.periode
     AND b.gemeentecode = c.gemeentecode AND b.perspectief = c.perspectief
-    AND b.indicator = 'bezetting' AND b.dimensie IS NULL
 WHERE c.dimensie IS NULL AND c.waarde > 0;

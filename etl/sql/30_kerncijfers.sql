@@ -3,18 +3,13 @@
 CREATE OR REPLACE TABLE mart_kerncijfers AS
 WITH basis AS (
     SELECT * FROM mart_trajecten
+    UNION ALL BY NAME SELECT * FROM mart_herkomst_verblijf
     UNION ALL BY NAME SELECT * FROM mart_tellingen
     UNION ALL BY NAME SELECT * FROM mart_capaciteit
     UNION ALL BY NAME SELECT * FROM mart_bezettingsgraad
 ),
 inwoners AS (
-    SELECT gemeentecode, jaar, inwoners FROM ref_inwoners
-    UNION ALL
-    -- the region only for years in which every municipality is known
-    SELECT 'TOTAAL', jaar, sum(inwoners)
-    FROM ref_inwoners
-    GROUP BY jaar
-    HAVING count(*) = (SELECT count(*) FROM ref_gemeenten)
+    SELECT * FROM ref_inwoners_regio
 ),
 per_10000 AS (
     -- population on 1 January of the period's year; the latest known year where the
@@ -53,7 +48,14 @@ JOIN ref_gemeentenamen AS n USING (gemeentecode)
 -- stored in the order the dashboard selects by, so a selection skips most row groups
 ORDER BY f.voorziening, f.indicator, f.periode_type, f.periode, f.gemeentecode;
 
+-- The stored figures and, computed when read, the zeros of the trajecten (see
+-- 20_mart_trajecten.sql): a municipality without clients in a period still answers 0.
 CREATE OR REPLACE VIEW kerncijfers AS
 SELECT voorziening, indicator, periode, periode_type, gemeentecode, gemeente, perspectief,
        dimensie, waarde, bron, demo
-FROM mart_kerncijfers;
+FROM mart_kerncijfers
+UNION ALL
+SELECT z.voorziening, z.indicator, z.periode, z.periode_type, z.gemeentecode, n.gemeente,
+       z.perspectief, z.dimensie, z.waarde, z.bron, z.demo
+FROM mart_trajecten_nullen AS z
+JOIN ref_gemeentenamen AS n USING (gemeentecode);
