@@ -85,49 +85,50 @@ gelabeld AS (
     JOIN eerste AS e ON e.voorziening = g.voorziening
     WHERE g.datum IS NOT NULL
 ),
-per_combinatie AS (
-    SELECT voorziening, herkomstgemeente, verblijfsgemeente, product, cluster,
-           aanmelding_type, uitstroombestemming, met_kinderen, periode_type, periode, maat,
-           count(*) AS n
-    FROM gelabeld
-    GROUP BY ALL
-),
-perspectieven AS (
-    SELECT *, 'herkomst' AS perspectief, herkomstgemeente AS gemeentecode FROM per_combinatie
-    UNION ALL
-    SELECT *, 'verblijf', verblijfsgemeente FROM per_combinatie
-    WHERE verblijfsgemeente IS NOT NULL
-    UNION ALL
-    SELECT *, 'regio', 'TOTAAL' FROM per_combinatie
-),
 per_sleutel AS (
-    -- '*' stands for "no dimension" (the total); every traject counts once per dimension name
-    SELECT voorziening, perspectief, gemeentecode, nullif(dimensie_of_totaal, '*') AS dimensie,
-           periode_type, periode,
-           sum(n) FILTER (maat = 'aanmeldingen') AS aanmeldingen,
-           sum(n) FILTER (maat = 'instroom') AS instroom,
-           sum(n) FILTER (maat = 'uitstroom') AS uitstroom,
-           sum(n) FILTER (maat = 'wacht_in') AS wacht_in,
-           sum(n) FILTER (maat = 'wacht_uit') AS wacht_uit
-    FROM (
-        SELECT p.*,
-               unnest(['*'] || list_filter([
-                   'aanmelding_type=' || aanmelding_type,
-                   'product=' || product,
-                   'cluster=' || cluster,
-                   'bestemming=' || uitstroombestemming,
-                   'met_kinderen=' || met_kinderen,
-                   -- who houses whose clients: the verblijf rows split by herkomst
-                   CASE WHEN perspectief = 'verblijf'
-                        THEN 'herkomstgemeente=' || herkomstgemeente END
-               ], lambda x: x IS NOT NULL)) AS dimensie_of_totaal
-        FROM perspectieven AS p
+    -- one grouping set per perspective x dimension name (and the herkomst split of the
+    -- verblijf rows): every traject counts once per dimension name; NULL in a grouped
+    -- column is "not applicable" (no verblijfsgemeente, no cluster) and drops out below
+    SELECT voorziening, periode_type, periode,
+           CASE WHEN grouping(verblijfsgemeente) = 0 THEN 'verblijf'
+                WHEN grouping(herkomstgemeente) = 0 THEN 'herkomst'
+                ELSE 'regio' END AS perspectief,
+           CASE WHEN grouping(verblijfsgemeente) = 0 THEN verblijfsgemeente
+                WHEN grouping(herkomstgemeente) = 0 THEN herkomstgemeente
+                ELSE 'TOTAAL' END AS gemeentecode,
+           CASE WHEN grouping(aanmelding_type) = 0 THEN 'aanmelding_type=' || aanmelding_type
+                WHEN grouping(product) = 0 THEN 'product=' || product
+                WHEN grouping(cluster) = 0 THEN 'cluster=' || cluster
+                WHEN grouping(uitstroombestemming) = 0 THEN 'bestemming=' || uitstroombestemming
+                WHEN grouping(met_kinderen) = 0 THEN 'met_kinderen=' || met_kinderen
+                -- who houses whose clients: the verblijf rows split by herkomst
+                WHEN grouping(verblijfsgemeente) = 0 AND grouping(herkomstgemeente) = 0
+                    THEN 'herkomstgemeente=' || herkomstgemeente
+                ELSE '*' END AS dimensie_of_totaal,
+           count(*) FILTER (maat = 'aanmeldingen') AS aanmeldingen,
+           count(*) FILTER (maat = 'instroom') AS instroom,
+           count(*) FILTER (maat = 'uitstroom') AS uitstroom,
+           count(*) FILTER (maat = 'wacht_in') AS wacht_in,
+           count(*) FILTER (maat = 'wacht_uit') AS wacht_uit
+    FROM gelabeld
+    GROUP BY voorziening, periode_type, periode, GROUPING SETS (
+        (), (aanmelding_type), (product), (cluster), (uitstroombestemming), (met_kinderen),
+        (herkomstgemeente), (herkomstgemeente, aanmelding_type), (herkomstgemeente, product),
+        (herkomstgemeente, cluster), (herkomstgemeente, uitstroombestemming),
+        (herkomstgemeente, met_kinderen),
+        (verblijfsgemeente), (verblijfsgemeente, aanmelding_type), (verblijfsgemeente, product),
+        (verblijfsgemeente, cluster), (verblijfsgemeente, uitstroombestemming),
+        (verblijfsgemeente, met_kinderen), (verblijfsgemeente, herkomstgemeente)
     )
-    GROUP BY ALL
+),
+geldig AS (
+    SELECT * EXCLUDE (dimensie_of_totaal), nullif(dimensie_of_totaal, '*') AS dimensie
+    FROM per_sleutel
+    WHERE gemeentecode IS NOT NULL AND dimensie_of_totaal IS NOT NULL
 ),
 sleutels AS (
     SELECT DISTINCT voorziening, perspectief, gemeentecode, dimensie, periode_type
-    FROM per_sleutel
+    FROM geldig
 ),
 reeks AS (
     -- every key in every period of its type (and the opening ''), so the running sums
@@ -148,7 +149,7 @@ lopend AS (
            sum(coalesce(k.instroom, 0) - coalesce(k.uitstroom, 0)) OVER w AS bezetting,
            sum(coalesce(k.wacht_in, 0) - coalesce(k.wacht_uit, 0)) OVER w AS wachtlijst
     FROM reeks AS r
-    LEFT JOIN per_sleutel AS k
+    LEFT JOIN geldig AS k
         ON k.voorziening = r.voorziening AND k.perspectief = r.perspectief
         AND k.gemeentecode = r.gemeentecode AND k.dimensie IS NOT DISTINCT FROM r.dimensie
         AND k.periode_type = r.periode_type AND k.periode = r.periode
@@ -200,24 +201,47 @@ duur AS (
     JOIN perioden AS k ON k.voorziening = t.voorziening AND k.periode = t.periode
     WHERE p.gemeentecode IS NOT NULL
 ),
-duren AS (
+waarden AS (
     SELECT voorziening, periode, periode_type, perspectief, gemeentecode, dimensie,
-           median(wachttijd) FILTER (aanmelding_type = 'Nieuw' AND soort = 'instroom')
-               AS wachttijd_mediaan_dagen,
-           quantile_cont(wachttijd, 0.9) FILTER (aanmelding_type = 'Nieuw' AND soort = 'instroom')
-               AS wachttijd_p90_dagen,
-           median(verblijfsduur) FILTER (soort = 'uitstroom') AS verblijfsduur_mediaan_dagen
-    FROM duur
+           'wachttijd' AS maat, wachttijd AS dagen
+    FROM duur WHERE soort = 'instroom' AND aanmelding_type = 'Nieuw'
+    UNION ALL
+    SELECT voorziening, periode, periode_type, perspectief, gemeentecode, dimensie,
+           'verblijfsduur', verblijfsduur
+    FROM duur WHERE soort = 'uitstroom'
+),
+gerangschikt AS (
+    -- medians and p90 from the ranked values (a window sorts and spills to disk; DuckDB's
+    -- median keeps every group's values in memory at once)
+    SELECT *, row_number() OVER w - 1 AS k, count(*) OVER w_alle AS n
+    FROM waarden
+    WINDOW w AS (PARTITION BY voorziening, periode, perspectief, gemeentecode, dimensie, maat
+                 ORDER BY dagen),
+           w_alle AS (PARTITION BY voorziening, periode, perspectief, gemeentecode, dimensie,
+                      maat)
+),
+posities AS (
+    -- quantile_cont: between the order statistics around (n - 1) * q
+    SELECT g.*, q.indicator, (g.n - 1) * q.q AS rn
+    FROM gerangschikt AS g
+    JOIN (VALUES ('wachttijd', 'wachttijd_mediaan_dagen', 0.5::DOUBLE),
+                 ('wachttijd', 'wachttijd_p90_dagen', 0.9::DOUBLE),
+                 ('verblijfsduur', 'verblijfsduur_mediaan_dagen', 0.5::DOUBLE)
+         ) AS q(maat, indicator, q) ON q.maat = g.maat
+    WHERE g.k BETWEEN floor((g.n - 1) * q.q) AND ceil((g.n - 1) * q.q)
+),
+mediaan AS (
+    -- rounded to 6 decimals: days interpolated in tenths, without the last bits of floating
+    -- point noise (96.3, not 96.30000000000001)
+    SELECT voorziening, periode, periode_type, perspectief, gemeentecode, dimensie, indicator,
+           round(min(dagen)::DOUBLE * (1.0 - (any_value(rn) - floor(any_value(rn))))
+                 + max(dagen)::DOUBLE * (any_value(rn) - floor(any_value(rn))), 6) AS waarde
+    FROM posities
     GROUP BY ALL
 ),
 aantallen AS (
     UNPIVOT (SELECT * EXCLUDE (bezetting_begin) FROM reeksen)
     ON aanmeldingen, instroom, uitstroom, clienten, bezetting, wachtlijst
-    INTO NAME indicator VALUE waarde
-),
-mediaan AS (
-    UNPIVOT duren
-    ON wachttijd_mediaan_dagen, wachttijd_p90_dagen, verblijfsduur_mediaan_dagen
     INTO NAME indicator VALUE waarde
 ),
 percentages AS (

@@ -59,3 +59,54 @@ SELECT z.voorziening, z.indicator, z.periode, z.periode_type, z.gemeentecode, n.
        z.perspectief, z.dimensie, z.waarde, z.bron, z.demo
 FROM mart_trajecten_nullen AS z
 JOIN ref_gemeentenamen AS n USING (gemeentecode);
+
+-- Which indicators kerncijfers has, and where (voorziening, perspective, breakdown, period
+-- type, bron): what the definitions page lists. Made from the stored figures and the
+-- nulrooster without filling a single zero: the zeros add a combination exactly where the
+-- nulrooster has one (the anti-join of mart_trajecten_nullen only removes rows whose
+-- combination is then stored).
+CREATE OR REPLACE TABLE kerncijfers_structuur AS
+WITH gemeenten AS (
+    SELECT g.voorziening, g.perspectief, g.gemeentecode
+    FROM nulrooster_gemeenten AS g
+    SEMI JOIN ref_gemeentenamen AS n ON n.gemeentecode = g.gemeentecode
+),
+perioden AS (
+    SELECT voorziening, periode_type, demo, max(CAST(left(periode, 4) AS INTEGER)) AS laatste_jaar
+    FROM nulrooster_perioden
+    GROUP BY ALL
+),
+perspectieven AS (
+    -- per perspective and period type: a zero exists; its per-10,000 twin only where some
+    -- municipality's population is known in or before a period of that type
+    SELECT p.voorziening, p.periode_type, p.demo, g.perspectief,
+           bool_or(b.eerste_jaar <= p.laatste_jaar) AS met_inwoners
+    FROM perioden AS p
+    JOIN gemeenten AS g ON g.voorziening = p.voorziening
+    LEFT JOIN (SELECT gemeentecode, min(jaar) AS eerste_jaar FROM ref_inwoners_regio
+               GROUP BY gemeentecode) AS b ON b.gemeentecode = g.gemeentecode
+    GROUP BY ALL
+),
+uitsplitsingen AS (
+    SELECT DISTINCT voorziening, split_part(dimensie, '=', 1) AS uitsplitsing
+    FROM nulrooster_dimensies
+),
+nullen AS (
+    SELECT p.voorziening, u.indicator || s.achtervoegsel AS indicator, p.perspectief,
+           d.uitsplitsing, p.periode_type, 'trajecten' AS bron, p.demo
+    FROM perspectieven AS p
+    JOIN uitsplitsingen AS d ON d.voorziening = p.voorziening
+    JOIN trajecten_uitsplitsingen AS u
+        ON list_contains(u.dimensies, coalesce(d.uitsplitsing, ''))
+        AND list_contains(u.perspectieven, p.perspectief)
+    CROSS JOIN (VALUES (''), ('_per_10000')) AS s(achtervoegsel)
+    WHERE u.indicator IN ('aanmeldingen', 'instroom', 'uitstroom', 'clienten', 'bezetting',
+                          'wachtlijst')
+      AND (p.perspectief = 'verblijf' OR coalesce(d.uitsplitsing, '') <> 'herkomstgemeente')
+      AND (s.achtervoegsel = '' OR p.met_inwoners)
+)
+SELECT DISTINCT voorziening, indicator, perspectief,
+       split_part(dimensie, '=', 1) AS uitsplitsing, periode_type, bron, demo
+FROM mart_kerncijfers
+UNION
+SELECT * FROM nullen;
