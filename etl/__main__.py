@@ -91,7 +91,8 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     print(
         f"Warehouse gebouwd: {result.warehouse} (versie {result.versie}, "
-        f"{len(result.files)} bestanden, {_aantal(result.kerncijfers_rows)} kerncijfers, "
+        f"{len(result.files)} bestanden, {_aantal(result.kerncijfers_rows)} opgeslagen "
+        "kerncijfers (nullen worden bij het lezen aangevuld), "
         f"{result.correcties} correcties)"
     )
     return 0
@@ -194,7 +195,7 @@ def _status(warehouse: Path) -> int:
             "SELECT bestand, peildatum, sha256, rijen, geladen_op, demo FROM bronbestanden "
             "ORDER BY bestand"
         ).fetchall()
-        rows = con.execute("SELECT count(*) FROM kerncijfers").fetchall()[0][0]
+        rows = con.execute("SELECT count(*) FROM mart_kerncijfers").fetchall()[0][0]
         corrections = con.execute("SELECT count(*) FROM correcties").fetchall()[0][0]
     print(f"Warehouse {warehouse}")
     print(
@@ -203,7 +204,7 @@ def _status(warehouse: Path) -> int:
     )
     print(f"  gebouwd op {meta['gebouwd_op']}, regio {meta['regio']}, "
           f"demodata: {meta['bevat_demo']}")
-    print(f"  {_aantal(rows)} kerncijfers, {corrections} correcties op tellingen")
+    print(f"  {_aantal(rows)} opgeslagen kerncijfers, {corrections} correcties op tellingen")
     print(f"Interne opslag {intern} (gegevens per cliënt: nooit delen)")
     print(f"  {_intern_status(intern, meta)}")
     print()

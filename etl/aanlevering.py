@@ -467,7 +467,7 @@ def lever_aan(
         kerncijfers=resultaat.kerncijfers_rows,
         rapport=(f"{uitkomst.rapport}\nOpgeslagen als {soort}/{_getoonde_naam(naam)} "
                  f"(sha256 {uitkomst.sha256}). De warehouse is opnieuw gebouwd: versie "
-                 f"{resultaat.versie}, {resultaat.kerncijfers_rows} kerncijfers."),
+                 f"{resultaat.versie}, {resultaat.kerncijfers_rows} opgeslagen kerncijfers."),
     )
 
 

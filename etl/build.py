@@ -47,7 +47,7 @@ PUBLIEKE_TABELLEN = (
     "mart_trajecten", "mart_herkomst_verblijf", "mart_tellingen", "mart_capaciteit",
     "mart_bezettingsgraad",
     "mart_capaciteit_locaties", "mart_instroom_kruis", "mart_uitstroom_stromen",
-    "mart_uitstroom_verblijfsduur", "mart_kerncijfers",
+    "mart_uitstroom_verblijfsduur", "mart_kerncijfers", "kerncijfers_structuur",
     "meta",
 )
 # Views copied with their definition unchanged: `kerncijfers` is the public interface.
@@ -246,7 +246,8 @@ def build(
                     )
                 stap = "de versie"
                 versie = kerncijfers_versie(con)
-                rows = con.execute("SELECT count(*) FROM kerncijfers").fetchall()[0][0]
+                # the stored figures: counting the view would fill every zero of the region
+                rows = con.execute("SELECT count(*) FROM mart_kerncijfers").fetchall()[0][0]
                 corrections = con.execute("SELECT count(*) FROM correcties").fetchall()[0][0]
                 _write_meta(con, region, versie, _input_fingerprint(raw_dir, reference_dir))
                 con.execute("CHECKPOINT")

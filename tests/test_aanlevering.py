@@ -124,7 +124,7 @@ def test_an_accepted_file_is_stored_and_the_warehouse_rebuilt(omg: Omgeving):
                    "sha256": sha, "rijen": 2, "bron": "ggd", "peildatum": "2019-11-15",
                    "versie": uitkomst.versie}
     assert bouw["versie"] == uitkomst.versie and bouw["aanleiding"] == "aanlevering"
-    assert bouw["kerncijfers"] == sql(omg.warehouse, "SELECT count(*) FROM kerncijfers")[0][0]
+    assert bouw["kerncijfers"] == sql(omg.warehouse, "SELECT count(*) FROM mart_kerncijfers")[0][0]
     assert {r["wie"] for r in regels} == {"beheerder@regio.nl"}
     assert logboek.controleer(omg.log) == []
 

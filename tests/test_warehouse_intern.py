@@ -49,7 +49,7 @@ OPENBAAR = {
     ("mart_herkomst_verblijf", "BASE TABLE"), ("mart_trajecten_nullen", "VIEW"),
     ("trajecten_uitsplitsingen", "BASE TABLE"), ("nulrooster_perioden", "BASE TABLE"),
     ("nulrooster_gemeenten", "BASE TABLE"), ("nulrooster_dimensies", "BASE TABLE"),
-    ("ref_inwoners_regio", "BASE TABLE"),
+    ("ref_inwoners_regio", "BASE TABLE"), ("kerncijfers_structuur", "BASE TABLE"),
 }
 PER_CLIENT = {"traject_id", "datum_aanmelding", "datum_instroom", "datum_uitstroom",
               "datum_afgemeld", "leeftijdsklasse", "geslacht", "met_kinderen"}
