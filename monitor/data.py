@@ -77,6 +77,12 @@ class _Bron:
 # Every source's kerncijfers gets the `teken` column the published figures have, so the named
 # queries select it everywhere (NULL: nothing hidden).
 _MET_TEKEN = "CREATE VIEW {schema}.kerncijfers AS SELECT *, NULL::VARCHAR AS teken FROM {bron}"
+# What the warehouse keeps as a table (etl/sql/30_kerncijfers.sql), for a snapshot's figures.
+_STRUCTUUR = """
+    CREATE VIEW memory.main.kerncijfers_structuur AS
+    SELECT DISTINCT voorziening, indicator, perspectief,
+           split_part(dimensie, '=', 1) AS uitsplitsing, periode_type, bron, demo
+    FROM memory.main.kerncijfers"""
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -101,6 +107,7 @@ def _connect_snapshot(path: str, stamp: int, publiek: bool) -> _Bron:
     # the publieksversie is the snapshot's published figures as they are: never suppressed
     # again here (the exports show the same file)
     con = lezer.open_snapshot(folder, publiek=publiek)
+    con.execute(_STRUCTUUR)
     kolommen = {r[0] for r in con.execute("DESCRIBE kerncijfers").fetchall()}
     if "teken" in kolommen:
         return _Bron(con, "memory.main", lezer.lees_manifest(folder))
