@@ -176,7 +176,7 @@ def _parameters(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
         "spreiding_locaties": {"kwartaal": kwartaal, "voorziening": "BW",
                                "gemeenten": gemeenten, "product": None},
         "stuurgroep_reeksen": {"sleutels": sleutels},
-        "stuurgroep_spreiding": {"voorzieningen": spreiding},
+        "stuurgroep_spreiding": {"voorzieningen": spreiding, "gemeenten": gemeenten},
         "uitstroom_stromen": product,
         "uitstroom_verblijfsduur": {"voorziening": "BW", "product": None, "van": van,
                                     "tot": tot, "alle": False, "perspectief": "herkomst",
@@ -188,13 +188,13 @@ def _parameters(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
     }
 
 
-# The same rows written by hand: the stored table (not the kerncijfers view with the
-# dashboard's teken column), plain predicates, no ORDER BY. Queries on tiny tables have none.
+# The same rows written by hand: the warehouse's own kerncijfers (not the dashboard's view of
+# it with the teken column), plain predicates, no ORDER BY. Queries on tiny tables have none.
 TWEELINGEN = {
     "selectie": """
         SELECT periode, periode_type, gemeentecode, gemeente, perspectief, dimensie, waarde,
                bron, demo
-        FROM mart_kerncijfers
+        FROM kerncijfers
         WHERE voorziening = $voorziening AND indicator = $indicator
           AND periode_type = $periode_type AND periode BETWEEN $van AND $tot
           AND dimensie IS NULL
@@ -202,24 +202,26 @@ TWEELINGEN = {
                OR (perspectief = $perspectief AND gemeentecode IN (SELECT unnest($gemeenten))))
     """,
     "regio_reeks": """
-        SELECT voorziening, indicator, periode, waarde, bron, demo FROM mart_kerncijfers
+        SELECT voorziening, indicator, periode, waarde, bron, demo FROM kerncijfers
         WHERE gemeentecode = 'TOTAAL' AND dimensie IS NULL AND periode_type = 'kwartaal'
           AND voorziening || '/' || indicator IN (SELECT unnest($sleutels))
     """,
     "stuurgroep_reeksen": """
         SELECT voorziening || '.' || indicator AS sleutel, periode, periode_type, waarde, bron,
                demo
-        FROM mart_kerncijfers
+        FROM kerncijfers
         WHERE gemeentecode = 'TOTAAL' AND dimensie IS NULL
           AND voorziening || '.' || indicator IN (SELECT unnest($sleutels))
     """,
     "stuurgroep_spreiding": """
         SELECT voorziening, perspectief, periode, gemeentecode, dimensie, waarde
-        FROM mart_kerncijfers
+        FROM kerncijfers
         WHERE indicator = 'bezetting' AND periode_type = 'kwartaal'
           AND voorziening IN (SELECT unnest($voorzieningen))
-          AND ((perspectief IN ('herkomst', 'verblijf') AND dimensie IS NULL)
-               OR (perspectief = 'verblijf' AND dimensie LIKE 'herkomstgemeente=%'))
+          AND perspectief IN ('herkomst', 'verblijf') AND waarde <> 0
+          AND gemeentecode IN (SELECT unnest($gemeenten))
+          AND (dimensie IS NULL
+               OR split_part(dimensie, '=', 2) IN (SELECT unnest($gemeenten)))
     """,
     "uitstroom_stromen": """
         SELECT periode, herkomstgemeente, verblijfsgemeente, bestemming, aantal
@@ -241,14 +243,14 @@ TWEELINGEN = {
     """,
     "verward_gedrag_jaren": """
         SELECT periode, gemeentecode, gemeente, indicator, waarde, bron, demo
-        FROM mart_kerncijfers
+        FROM kerncijfers
         WHERE voorziening = $voorziening AND indicator IN (SELECT unnest($indicatoren))
           AND periode_type = 'jaar' AND periode BETWEEN $van AND $tot AND dimensie IS NULL
           AND (gemeentecode = 'TOTAAL' OR gemeentecode IN (SELECT unnest($gemeenten)))
     """,
     "vrouwenopvang_gepubliceerd": """
         SELECT periode, gemeentecode, gemeente, indicator, dimensie, waarde, bron, demo
-        FROM mart_kerncijfers
+        FROM kerncijfers
         WHERE voorziening = $voorziening AND periode_type = 'jaar'
           AND bron NOT IN ('trajecten', 'capaciteit')
           AND indicator IN (SELECT unnest($indicatoren))

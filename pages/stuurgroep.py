@@ -40,7 +40,8 @@ publiek = data.bron()[1]  # published figures carry the spreiding series as rows
 overzicht = view.overzicht(
     view.reeksen(
         data.query("stuurgroep_reeksen", sleutels=view.kerncijfer_sleutels(publiek)),
-        data.query("stuurgroep_spreiding", voorzieningen=list(view.SPREIDING_VOORZIENINGEN)),
+        data.query("stuurgroep_spreiding", voorzieningen=list(view.SPREIDING_VOORZIENINGEN),
+                   gemeenten=list(data.gemeenten())),
         list(data.gemeenten()),
         gepubliceerd=publiek,
     ),

@@ -322,7 +322,8 @@ def test_sentences_for_a_known_quarter_of_a_hand_made_warehouse(klein_warehouse,
     config = streefwaarden.laad()
     alle = view.reeksen(
         data.query("stuurgroep_reeksen", sleutels=view.kerncijfer_sleutels()),
-        data.query("stuurgroep_spreiding", voorzieningen=list(view.SPREIDING_VOORZIENINGEN)),
+        data.query("stuurgroep_spreiding", voorzieningen=list(view.SPREIDING_VOORZIENINGEN),
+                   gemeenten=list(data.gemeenten())),
         list(data.gemeenten()),
     )
     assert data.kwartalen()[-1] == "2020-K2"
