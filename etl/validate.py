@@ -8,15 +8,19 @@ supplier reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.problems import FileRefused, Problem
-from etl.readers import Cell, FormulaWithoutValue, Limits, RawTable, read_table
+from etl.readers import Cell, FormulaWithoutValue, Limits, RawTable, read_table, without_gc
 from etl.reference import Region
 from etl.settings import (
     AANMELDING_TYPES,
@@ -390,6 +394,206 @@ BSN_EXPECTED = ("geen BSN (negen cijfers die de elfproef doorstaan): de monitor 
                 "direct identificerende gegevens")
 
 
+FORMULA_EXPECTED = ("een waarde: open het bestand in Excel en sla het op (dan bewaart Excel de "
+                    "uitkomst), of plak de cellen als waarden")
+FORMULA_FOUND = "een formule zonder opgeslagen uitkomst"
+REQUIRED_EXPECTED = "een waarde (verplichte kolom)"
+
+# What one cell came to: its parsed value (None when empty or refused) and, when refused, the
+# problem as (expected, value shown, found).
+_Spec = tuple[str, str | None, str | None]
+_Outcome = tuple[object, _Spec | None]
+
+
+def check_cell(column: Column, cell: Cell) -> _Outcome:
+    """The one definition of what a cell of `column` may hold and what a refusal says.
+
+    The file check below runs it once per distinct cell text (and once per cell that is not
+    text, from an xlsx), except for cells its vectorised fast paths prove valid.
+    """
+    if looks_like_bsn(cell):
+        return None, (BSN_EXPECTED, None, None)
+    if isinstance(cell, FormulaWithoutValue):
+        return None, (FORMULA_EXPECTED, cell_text(cell), FORMULA_FOUND)
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        if column.required:
+            return None, (REQUIRED_EXPECTED, cell_text(cell), None)
+        return None, None
+    try:
+        return column.parse(cell), None
+    except Invalid as exc:
+        return None, (str(exc), cell_text(cell), None)
+
+
+# --- vectorised helpers ------------------------------------------------------------------------
+
+# A superset of "holds a run of nine digits with at most one space, dot or dash between them"
+# (what looks_like_bsn needs before it tries the elfproef). Python's \d also matches digits of
+# other scripts, so every non-ASCII character counts as a possible digit here: a cell this
+# pattern misses can never look like a BSN, a cell it hits is decided by looks_like_bsn.
+_BSN_CANDIDATE = r"[0-9\x{80}-\x{10FFFF}](?:[ .\-]?[0-9\x{80}-\x{10FFFF}]){8}"
+_WHOLE_FAST = r"^[0-9]{1,9}$"
+
+
+@cache
+def _padded_pattern() -> str:
+    """A cell starting or ending with what Python's str.strip() removes (so the fast path
+    never has to agree with another library's idea of whitespace)."""
+    spaces = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
+    return f"^[{spaces}]|[{spaces}]$"
+
+
+def _as_strings(cells: Sequence[Cell]) -> tuple[pa.StringArray, list[int]]:
+    """The text cells as an Arrow array (None elsewhere) and the positions of the other cells
+    (numbers, dates, formulas from an xlsx), which are checked one by one."""
+    try:
+        return pa.array(cells, type=pa.string()), []
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError):
+        pass
+    strings: list[str | None] = []
+    others: list[int] = []
+    for position, cell in enumerate(cells):
+        if cell is None:
+            strings.append(None)
+            continue
+        if isinstance(cell, str):
+            try:
+                cell.encode("utf-8")
+                strings.append(cell)
+                continue
+            except UnicodeError:  # a lone surrogate: Arrow cannot hold it, Python can check it
+                pass
+        strings.append(None)
+        others.append(position)
+    return pa.array(strings, type=pa.string()), others
+
+
+def _fast_text(distinct: pa.StringArray) -> tuple[np.ndarray, pa.Array]:
+    ok = pc.invert(pc.or_(pc.equal(pc.utf8_length(distinct), 0),
+                          pc.match_substring_regex(distinct, _padded_pattern())))
+    return _bools(ok), distinct
+
+
+def _fast_whole(distinct: pa.StringArray) -> tuple[np.ndarray, pa.Array]:
+    ok = pc.match_substring_regex(distinct, _WHOLE_FAST)
+    return _bools(ok), pc.cast(pc.if_else(ok, distinct, None), pa.int64())
+
+
+# Parsers whose common case is checked and converted in Arrow. A cell the fast path does not
+# accept goes to check_cell, so a fast path may be narrower than its parser, never wider.
+_FAST_PATHS: dict[Callable[[Cell], object], Callable[[pa.StringArray],
+                                                      tuple[np.ndarray, pa.Array]]] = {
+    parse_text: _fast_text,
+    parse_whole: _fast_whole,
+}
+
+
+def _bools(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _outputs(column: Column) -> list[pa.DataType]:
+    if column.name == "periode":
+        return [pa.string(), pa.string(), pa.date32(), pa.date32()]
+    return [column.arrow]
+
+
+@dataclass
+class _Checked:
+    """One column checked: per row an index into the distinct outcomes, and those outcomes."""
+
+    keys: np.ndarray  # per row
+    refused: np.ndarray  # per distinct outcome: True when the cell is refused
+    specs: dict[int, _Spec]  # per refused distinct outcome: its problem
+    values: list[pa.Array]  # per distinct outcome, one array per output column
+
+    def rows_refused(self) -> np.ndarray:
+        return self.refused[self.keys]
+
+
+def _check_column(column: Column | None, cells: Sequence[Cell]) -> _Checked:
+    """Check every cell of one column; `column` None checks a column the contract does not
+    know, for BSN's only. Cells are grouped by their text first: a file has few distinct dates,
+    codes and municipalities, so the Python parsers run once per distinct text."""
+    strings, others = _as_strings(cells)
+    encoded = pc.dictionary_encode(strings)
+    distinct: pa.StringArray = encoded.dictionary
+    n = len(distinct)
+    # outcome n is the empty cell (None), n + 1 + k the k-th cell that is not text
+    keys = np.array(encoded.indices.fill_null(n).to_numpy(zero_copy_only=False), dtype=np.int64)
+    for k, position in enumerate(others):
+        keys[position] = n + 1 + k
+    candidate = _bools(pc.match_substring_regex(distinct, _BSN_CANDIDATE))
+    fast_path = _FAST_PATHS.get(column.parse) if column is not None else None
+    if fast_path is not None:
+        ok, fast_values = fast_path(distinct)
+        fast = ok & ~candidate
+    else:
+        fast, fast_values = np.zeros(n, dtype=bool), None
+    # an unknown column is only checked for BSN's
+    slow = np.flatnonzero(candidate if column is None else ~fast)
+    slow_cells: list[Cell] = distinct.take(pa.array(slow, type=pa.int64())).to_pylist()
+    slow_keys = list(slow) + list(range(n, n + 1 + len(others)))
+    slow_cells += [None] + [cells[p] for p in others]
+
+    refused = np.zeros(n + 1 + len(others), dtype=bool)
+    specs: dict[int, _Spec] = {}
+    slow_values: list[object] = []
+    for key, cell in zip(slow_keys, slow_cells, strict=True):
+        if column is None:
+            value, spec = None, ((BSN_EXPECTED, None, None) if looks_like_bsn(cell) else None)
+        else:
+            value, spec = check_cell(column, cell)
+        slow_values.append(value)
+        if spec is not None:
+            refused[key] = True
+            specs[key] = spec
+    if column is None:
+        return _Checked(keys, refused, specs, [])
+
+    types = _outputs(column)
+    if len(types) > 1:  # periode: (label, type, first day, last day)
+        split = [[None if v is None else v[i] for v in slow_values]  # type: ignore[index]
+                 for i in range(len(types))]
+    else:
+        split = [slow_values]
+    values = []
+    for typ, python_values in zip(types, split, strict=True):
+        if fast_values is None:
+            # every distinct text went through Python, in order
+            values.append(pa.array(python_values, type=typ))
+            continue
+        head = pc.replace_with_mask(
+            fast_values.cast(typ) if fast_values.type != typ else fast_values,
+            pa.array(~fast), pa.array(python_values[: len(slow)], type=typ),
+        )
+        tail = pa.array(python_values[len(slow):], type=typ)
+        values.append(pa.concat_arrays([head, tail]))
+    return _Checked(keys, refused, specs, values)
+
+
+def _first_of_key(table: pa.Table, key: list[str]) -> dict[int, int]:
+    """Row -> the first row with the same key, for every row that repeats an earlier key
+    (NULLs compare equal, as None does in a Python tuple)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("t", table.select(["_rij", *key]))
+        cols = ", ".join(f'"{k}"' for k in key)
+        rows = con.execute(
+            f"SELECT _rij, eerste FROM (SELECT _rij, min(_rij) OVER (PARTITION BY {cols}) "
+            "AS eerste FROM t) WHERE _rij <> eerste"
+        ).fetchall()
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def _is_set(table: pa.Table, name: str) -> pa.Array:
+    return pc.is_valid(table.column(name))
+
+
 class _FileCheck:
     def __init__(
         self,
@@ -405,17 +609,21 @@ class _FileCheck:
         self.kind = kind
         self.peildatum = peildatum
         self.problems: list[Problem] = []
-        # the cells as delivered, so a refusal shows what the supplier typed (15-01-2024),
-        # not what it was parsed into
-        self.cells: dict[tuple[int, str], Cell] = {}
+        # the cells as delivered, by column, so a refusal shows what the supplier typed
+        # (15-01-2024), not what it was parsed into; set once the cells are checked
+        self.cells: dict[str, Sequence[Cell]] = {}
 
     def problem(self, expected: str, row: int | None = None, column: str | None = None,
                 value: Cell = None, *, show_value: bool = True,
                 found: str | None = None) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            value = self.cells.get((row, column), value) if row is not None else value
+            if row is not None and column in self.cells:
+                value = self.cells[column][bisect_left(self.raw.excel_rows, row)]
             shown = cell_text(value) if show_value else None
             self.problems.append(Problem(self.label, expected, row, column, shown, found))
+
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_PROBLEMS
 
     def refuse_if_any(self) -> None:
         if self.problems:
@@ -448,77 +656,95 @@ class _FileCheck:
             self.problem("ten minste één rij met gegevens onder de kopregel", 2, show_value=False)
             self.refuse_if_any()
 
+        with without_gc():  # see without_gc: the same million row lists are still held
+            return self._check_cells(index)
+
+    def _check_cells(self, index: dict[str, int]) -> pa.Table:
+        raw = self.raw
+        n_rows = len(raw.rows)
+        by_position = list(zip(*raw.rows, strict=True))
+        missing = [None] * n_rows
         known = {c.name for c in self.columns}
-        # every cell of the file, also of columns the contract does not know: a BSN in a
-        # count or a code column must not pass either (nor be quoted in this refusal)
-        bsn_positions = [p for p, n in enumerate(raw.columns) if n not in known]
-        records: list[dict[str, object]] = []
-        unparsed: set[int] = set()  # rows with a cell problem: the rules below skip them
-        for row, number in zip(raw.rows, raw.excel_rows, strict=True):
-            record: dict[str, object] = {"_rij": number}
-            for position in bsn_positions:
-                if looks_like_bsn(row[position]):
-                    self.problem(BSN_EXPECTED, number, raw.columns[position] or
-                                 f"kolom {position + 1}", show_value=False)
-            for column in self.columns:
-                cell = row[index[column.name]] if column.name in index else None
-                if looks_like_bsn(cell):
-                    self.problem(BSN_EXPECTED, number, column.name, show_value=False)
-                    record[column.name] = None
-                    unparsed.add(number)
-                    continue
-                self.cells[(number, column.name)] = cell
-                if isinstance(cell, FormulaWithoutValue):
-                    self.problem(
-                        "een waarde: open het bestand in Excel en sla het op (dan bewaart Excel "
-                        "de uitkomst), of plak de cellen als waarden",
-                        number, column.name, cell,
-                        found="een formule zonder opgeslagen uitkomst",
-                    )
-                    record[column.name] = None
-                    unparsed.add(number)
-                    continue
-                if cell is None or (isinstance(cell, str) and not cell.strip()):
-                    if column.required:
-                        self.problem("een waarde (verplichte kolom)", number, column.name, "")
-                        unparsed.add(number)
-                    record[column.name] = None
-                    continue
-                try:
-                    record[column.name] = column.parse(cell)
-                except Invalid as exc:
-                    self.problem(str(exc), number, column.name, cell)
-                    record[column.name] = None
-                    unparsed.add(number)
-            records.append(record)
+        # Every cell of the file, also of columns the contract does not know: a BSN in a count
+        # or a code column must not pass either (nor be quoted in this refusal). Within a row,
+        # those columns are reported first, then the contract's columns in contract order.
+        checks: list[tuple[str, _Checked, bool]] = []
+        for position, name in enumerate(raw.columns):
+            if name not in known:
+                checks.append((name or f"kolom {position + 1}",
+                               _check_column(None, by_position[position]), False))
+        checked: dict[str, _Checked] = {}
+        for column in self.columns:
+            cells = by_position[index[column.name]] if column.name in index else missing
+            self.cells[column.name] = cells
+            checked[column.name] = _check_column(column, cells)
+            checks.append((column.name, checked[column.name], True))
+
+        unparsed = np.zeros(n_rows, dtype=bool)  # rows with a cell problem: the rules skip them
+        found: list[tuple[int, int, str, _Spec]] = []
+        for order, (name, check, counts) in enumerate(checks):
+            refused = check.rows_refused()
+            if counts:
+                unparsed |= refused
+            # the first MAX_PROBLEMS of each column hold the first MAX_PROBLEMS of the file
+            for position in np.flatnonzero(refused)[:MAX_PROBLEMS]:
+                found.append((int(position), order, name,
+                              check.specs[int(check.keys[position])]))
+        found.sort(key=lambda f: (f[0], f[1]))
+        for position, _, name, (expected, shown, why) in found[:MAX_PROBLEMS]:
+            self.problems.append(Problem(self.label, expected, raw.excel_rows[position], name,
+                                         shown, why))
+
+        table = self._to_arrow(checked)
         # Rules between cells and rows also run when some cells failed, so that one refusal
         # lists every problem; they only see rows whose cells all parsed.
-        getattr(self, f"_rules_{self.kind}")([r for r in records if r["_rij"] not in unparsed])
+        if not self.full():
+            rules = table.filter(pa.array(~unparsed)) if unparsed.any() else table
+            getattr(self, f"_rules_{self.kind}")(rules)
         self.refuse_if_any()
-        return self._to_arrow(records)
+        return table
 
-    def _to_arrow(self, records: list[dict[str, object]]) -> pa.Table:
-        data: dict[str, list[object]] = {"_rij": [r["_rij"] for r in records]}
+    def _to_arrow(self, checked: dict[str, _Checked]) -> pa.Table:
+        data: dict[str, pa.Array] = {"_rij": pa.array(self.raw.excel_rows, type=pa.int32())}
         fields = [pa.field("_rij", pa.int32())]
         for column in self.columns:
-            values = [r[column.name] for r in records]
+            check = checked[column.name]
+            keys = pa.array(check.keys)
+            arrays = [values.take(keys) for values in check.values]
             if column.name == "periode":
-                data["periode"] = [v[0] for v in values]
-                data["periode_type"] = [v[1] for v in values]
-                data["periode_start"] = [v[2] for v in values]
-                data["periode_eind"] = [v[3] for v in values]
-                fields += [
-                    pa.field("periode", pa.string()),
-                    pa.field("periode_type", pa.string()),
-                    pa.field("periode_start", pa.date32()),
-                    pa.field("periode_eind", pa.date32()),
-                ]
-                continue
-            data[column.name] = values
-            fields.append(pa.field(column.name, column.arrow))
+                names = ["periode", "periode_type", "periode_start", "periode_eind"]
+            else:
+                names = [column.name]
+            for name, array, typ in zip(names, arrays, _outputs(column), strict=True):
+                data[name] = array
+                fields.append(pa.field(name, typ))
         return pa.table(data, schema=pa.schema(fields))
 
     # -- rules between cells of one row, and between rows of one file --
+    #
+    # Each rule is first a vectorised mask over all rows; only the rows it flags go through
+    # the Python below, which alone says whether and how a row is refused. A mask may flag
+    # more rows than the Python refuses, never fewer.
+
+    def _records(self, table: pa.Table, flagged: np.ndarray) -> Iterator[dict]:
+        positions = np.flatnonzero(flagged)
+        for start in range(0, len(positions), 10_000):
+            if self.full():
+                return
+            part = pa.array(positions[start:start + 10_000], type=pa.int64())
+            yield from table.take(part).to_pylist()
+
+    def _product_mismatch(self, table: pa.Table) -> np.ndarray:
+        v, product = table.column("voorziening"), table.column("product")
+        bad = _bools(pc.invert(pc.is_in(v, pa.array(list(PRODUCTEN)))))
+        for voorziening, products in PRODUCTEN.items():
+            bad |= _bools(pc.and_(pc.equal(v, voorziening),
+                                  pc.invert(pc.is_in(product, pa.array(products)))))
+        return bad & _bools(_is_set(table, "product"))
+
+    def _cluster_mismatch(self, table: pa.Table) -> np.ndarray:
+        return _bools(pc.and_(_is_set(table, "cluster"),
+                              pc.not_equal(table.column("voorziening"), "BW")))
 
     def _not_after_peildatum(self, r: dict, column: str) -> None:
         value = r.get(column)
@@ -528,18 +754,40 @@ class _FileCheck:
                 r["_rij"], column, value,
             )
 
-    def _rules_trajecten(self, records: list[dict]) -> None:
-        seen: dict[tuple[str, str], int] = {}
-        for r in records:
+    def _after(self, table: pa.Table, column: str) -> np.ndarray:
+        if not self.peildatum:
+            return np.zeros(table.num_rows, dtype=bool)
+        return _bools(pc.greater(table.column(column), pa.scalar(self.peildatum, pa.date32())))
+
+    def _rules_trajecten(self, table: pa.Table) -> None:
+        seen = _first_of_key(table, ["voorziening", "traject_id"])
+        c = table.column
+        aanmelding, instroom = c("datum_aanmelding"), c("datum_instroom")
+        afgemeld, uitstroom = c("datum_afgemeld"), c("datum_uitstroom")
+        set_ = {name: _bools(_is_set(table, name)) for name in (
+            "datum_instroom", "datum_afgemeld", "datum_uitstroom", "uitstroombestemming",
+            "verblijfsgemeente")}
+        flagged = (
+            np.isin(table.column("_rij").to_numpy(), np.fromiter(seen, dtype=np.int64))
+            | self._product_mismatch(table) | self._cluster_mismatch(table)
+            | _bools(pc.less(instroom, aanmelding)) | _bools(pc.less(afgemeld, aanmelding))
+            | (set_["datum_afgemeld"] & set_["datum_instroom"])
+            | (set_["datum_uitstroom"] & ~set_["datum_instroom"])
+            | _bools(pc.less(uitstroom, instroom))
+            | (set_["datum_uitstroom"] != set_["uitstroombestemming"])
+            | (set_["datum_instroom"] & ~set_["verblijfsgemeente"])
+        )
+        for column in ("datum_aanmelding", "datum_instroom", "datum_afgemeld",
+                       "datum_uitstroom"):
+            flagged |= self._after(table, column)
+        for r in self._records(table, flagged):
             row = r["_rij"]
-            key = (r["voorziening"], r["traject_id"])
-            if key in seen:
+            if row in seen:
                 self.problem(
                     "een traject_id die één keer voorkomt per voorziening "
-                    f"(ook op rij {seen[key]})",
+                    f"(ook op rij {seen[row]})",
                     row, "traject_id", r["traject_id"],
                 )
-            seen.setdefault(key, row)
             v = r["voorziening"]
             if r["product"] not in PRODUCTEN[v]:
                 self.problem(f"een product van {v}: " + ", ".join(PRODUCTEN[v]),
@@ -578,31 +826,46 @@ class _FileCheck:
                 self.problem("een verblijfsgemeente bij een datum_instroom",
                              row, "verblijfsgemeente", "")
 
-    def _rules_tellingen(self, records: list[dict]) -> None:
-        seen: dict[tuple, int] = {}
-        for r in records:
+    def _rules_tellingen(self, table: pa.Table) -> None:
+        seen = _first_of_key(table, ["bron", "voorziening", "indicator", "periode", "gemeente",
+                                     "dimensie"])
+        flagged = np.isin(table.column("_rij").to_numpy(), np.fromiter(seen, dtype=np.int64))
+        flagged |= self._after(table, "periode_start")
+        for r in self._records(table, flagged):
             row = r["_rij"]
-            label, _, start, _ = r["periode"]
+            label, start = r["periode"], r["periode_start"]
             if self.peildatum and start > self.peildatum:
                 self.problem(
                     f"een periode die begint op of vóór de peildatum ({self.peildatum:%d-%m-%Y})",
                     row, "periode", label,
                 )
-            key = (r["bron"], r["voorziening"], r["indicator"], label, r["gemeente"],
-                   r["dimensie"])
-            if key in seen:
+            if row in seen:
                 self.problem(
                     "één rij per bron, voorziening, indicator, periode, gemeente en dimensie",
                     row, show_value=False,
-                    found=f"dubbele sleutel: rij {seen[key]} en rij {row} hebben dezelfde "
+                    found=f"dubbele sleutel: rij {seen[row]} en rij {row} hebben dezelfde "
                     f"sleutel ({r['bron']}, {r['voorziening']}, {r['indicator']}, {label}, "
                     f"{r['gemeente']}, {r['dimensie'] or 'geen dimensie'})",
                 )
-            seen.setdefault(key, row)
 
-    def _rules_capaciteit(self, records: list[dict]) -> None:
+    def _rules_capaciteit(self, table: pa.Table) -> None:
+        flagged = (self._product_mismatch(table) | self._cluster_mismatch(table)
+                   | _bools(pc.less(table.column("geldig_tot"), table.column("geldig_vanaf"))))
+        locatie = table.column("locatie")
+        if _bools(pc.string_is_ascii(locatie)).all():
+            # overlaps are only possible within a key that occurs more than once (ASCII
+            # lowercases the same in Arrow as in Python)
+            key = pa.table({"v": table.column("voorziening"), "l": pc.ascii_lower(locatie),
+                            "p": table.column("product"), "c": table.column("cluster"),
+                            "_rij": table.column("_rij")})
+            repeats = _first_of_key(key, ["v", "l", "p", "c"])
+            shared = set(repeats) | set(repeats.values())
+            flagged |= np.isin(table.column("_rij").to_numpy(),
+                               np.fromiter(shared, dtype=np.int64))
+        else:
+            flagged[:] = True
         spans: dict[tuple, list[tuple[date, date | None, int]]] = {}
-        for r in records:
+        for r in self._records(table, flagged):
             row = r["_rij"]
             v = r["voorziening"]
             if r["product"] and r["product"] not in PRODUCTEN[v]:
