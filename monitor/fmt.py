@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 
 import pandas as pd
@@ -31,6 +32,27 @@ def getal(value: float | int | None, decimalen: int = 0) -> str:
 def procent(value: float | None, decimalen: int = 1) -> str:
     """A percentage given as 3.5 (not 0.035) -> '3,5%'."""
     return LEEG if value is None or _nan(value) else f"{getal(value, decimalen)}%"
+
+
+def decimalen(waarden, hoogstens: int = 4) -> int:
+    """The fewest decimals (at most `hoogstens`) that show every number of a table column as it
+    is: counts 0 (`50`, never `50,0`), 62.5 -> 1, 83.49 -> 2, an index 0.0907 -> 4."""
+    getallen = [float(v) for v in waarden if is_getal(v) and not pd.isna(v)]
+    for d in range(hoogstens):
+        if all(round(v, d) == round(v, hoogstens) for v in getallen):
+            return d
+    return hoogstens
+
+
+def is_getal(value) -> bool:
+    """A number (not a bool, not a text such as a hidden figure's mark '<5')."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def kaal_getal(value: float | int) -> str:
+    """A number for a file another program reads (CSV): a decimal comma, no thousands
+    separator, every digit that matters and no more: 50.0 -> '50', 83.49 -> '83,49'."""
+    return f"{value:.15g}".replace(".", ",")
 
 
 def verschil(value: float | None, decimalen: int = 0, eenheid: str = "") -> str:

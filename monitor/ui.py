@@ -8,6 +8,7 @@ import logging
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from monitor import charts, data, fmt, labels, toegang
 
@@ -160,10 +161,14 @@ def leeg() -> None:
 
 def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
     """The data behind a chart as Dutch CSV (`;`, decimal comma, BOM for Excel) and XLSX.
-    A column with a hidden figure's mark keeps its numbers as numbers in both; text that a
-    spreadsheet would run as a formula (supplier text such as a bron) is kept as text."""
+    CSV: every digit that matters and no more (a count is `50`, never `50,0`), no thousands
+    separator, a missing figure an empty cell, a hidden figure its mark. XLSX: numbers stay
+    numeric cells with a number format (`#,##0`, `#,##0.0`; Excel draws the separators of the
+    reader's locale: `1.944` and `3,5` in a Dutch Excel). Text that a spreadsheet would run as
+    a formula (supplier text such as a bron) is kept as text."""
     frame = fmt.veilige_frame(frame)
-    csv = _decimale_komma(frame).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    tekst = frame.map(lambda v: fmt.kaal_getal(v) if _getal(v) else v)
+    csv = tekst.to_csv(index=False, sep=";").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         sheet = naam[:31]
@@ -173,17 +178,79 @@ def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
         for column in worksheet.columns:
             width = max(len(str(c.value or "")) for c in column) + 2
             worksheet.column_dimensions[column[0].column_letter].width = min(width, 60)
+        for rij in worksheet.iter_rows(min_row=2):
+            for cel in rij:
+                if cel.value == "":  # a missing figure: an empty cell, not an empty text
+                    cel.value = None
+        for positie, kolom in enumerate(frame.columns, start=1):
+            if not frame[kolom].map(_getal).any():
+                continue
+            opmaak = _getalnotatie(fmt.decimalen(frame[kolom]), _is_procent(kolom))
+            for (cel,) in worksheet.iter_rows(min_row=2, min_col=positie, max_col=positie):
+                if _getal(cel.value):
+                    cel.number_format = opmaak
     return csv, buffer.getvalue()
 
 
-def _decimale_komma(frame: pd.DataFrame) -> pd.DataFrame:
-    # to_csv's decimal only reaches float columns: a column that mixes numbers and marks
-    # ('<5') writes its numbers the same way ('50,0')
-    uit = frame.copy()
-    for kolom in [k for k in uit.columns if pd.api.types.is_object_dtype(uit[k])]:
-        uit[kolom] = uit[kolom].map(
-            lambda v: str(v).replace(".", ",") if isinstance(v, float) else v)
-    return uit
+def _getal(value) -> bool:
+    return fmt.is_getal(value) and not pd.isna(value)
+
+
+def _is_procent(kolom) -> bool:
+    # 'Aandeel (%)', 'Bezettingsgraad (%)': a percentage given as 62.5
+    return str(kolom).endswith("(%)")
+
+
+def _getalnotatie(decimalen: int, procent: bool) -> str:
+    # an Excel number format: the separators follow the reader's locale, the digits are fixed
+    return "#,##0" + ("." + "0" * decimalen if decimalen else "") + ('"%"' if procent else "")
+
+
+def getalkolommen(tabel: pd.DataFrame, tekens: frozenset[str]) -> list[str]:
+    """The columns of figures: numeric ones, and in the publieksversie a column whose figures
+    are numbers or a hidden figure's mark ('<5', 'x')."""
+    def cijfer(v) -> bool:
+        return fmt.is_getal(v) or v is None or v is pd.NA or (isinstance(v, str) and v in tekens)
+
+    def van_cijfers(reeks: pd.Series) -> bool:
+        if pd.api.types.is_bool_dtype(reeks):
+            return False
+        if pd.api.types.is_numeric_dtype(reeks):
+            return True
+        return (pd.api.types.is_object_dtype(reeks) and reeks.notna().any()
+                and reeks.map(cijfer).all())
+
+    return [k for k in tabel.columns if van_cijfers(tabel[k])]
+
+
+def tabel_op_scherm(tabel: pd.DataFrame, tekens: frozenset[str]) -> Styler:
+    """The table under a chart as it is shown: Dutch numbers (`1.944`, `3,5`, `62,5%` in a
+    column named '... (%)'), a count whole (`50`), as many decimals in a column as its figures
+    have (at most 4), `–` for a missing figure and its mark for a hidden one. Only the shown
+    text is formatted (a pandas Styler): the cells underneath stay numbers, so clicking a
+    column header sorts by value, not by text ('1.944' after '250'); a mark sorts with the
+    missing figures."""
+    waarden = tabel.reset_index(drop=True)
+    kolommen = getalkolommen(waarden, tekens)
+    tekens_in: dict[str, pd.Series] = {}  # column -> its marks, by row
+    for kolom in kolommen:
+        if pd.api.types.is_object_dtype(waarden[kolom]):
+            is_teken = waarden[kolom].map(lambda v: isinstance(v, str))
+            tekens_in[kolom] = waarden[kolom][is_teken]
+            waarden[kolom] = pd.to_numeric(waarden[kolom].where(~is_teken), errors="coerce")
+    styler = waarden.style
+    for kolom in kolommen:
+        decimalen = fmt.decimalen(waarden[kolom])
+        procent = _is_procent(kolom)
+        styler = styler.format(
+            lambda v, d=decimalen, p=procent: fmt.LEEG if pd.isna(v)
+            else (fmt.procent(float(v), d) if p else fmt.getal(v, d)),
+            subset=[kolom])
+    for kolom, tekens_ in tekens_in.items():
+        for teken, rijen in tekens_.groupby(tekens_).groups.items():
+            styler = styler.format(lambda _v, t=teken: t,
+                                   subset=pd.IndexSlice[list(rijen), [kolom]])
+    return styler
 
 
 def verborgen_cellen(tabel: pd.DataFrame, tekens: frozenset[str]) -> list[str]:
@@ -202,17 +269,6 @@ def verborgen_cellen(tabel: pd.DataFrame, tekens: frozenset[str]) -> list[str]:
                 naam = [str(rij[k]) for k in labels_] + ([str(kolom)] if len(waarden) > 1 else [])
                 regels.append(f"{' · '.join(naam)}: {rij[kolom]}")
     return regels
-
-
-def _getoond(tabel: pd.DataFrame, tekens: frozenset[str]) -> pd.DataFrame:
-    # a column of numbers and marks shows its numbers in Dutch ('1.944', '3,5')
-    uit = tabel.copy()
-    for kolom in [k for k in uit.columns if pd.api.types.is_object_dtype(uit[k])]:
-        if uit[kolom].map(lambda v: isinstance(v, str) and v in tekens).any():
-            uit[kolom] = uit[kolom].map(
-                lambda v: v if isinstance(v, str) or pd.isna(v)
-                else fmt.getal(v, 2).rstrip("0").rstrip(","))
-    return uit
 
 
 def onder_grafiek(frame: pd.DataFrame, naam: str, definitie: str, key: str) -> None:
@@ -269,5 +325,5 @@ def grafiek(fig: go.Figure, tabel: pd.DataFrame, naam: str, definitie: str, key:
     """A chart, and under it its definition and the download of exactly `tabel`."""
     st.plotly_chart(fig, key=f"{key}_fig", config={"displaylogo": False})
     with st.expander("Tabel bij deze grafiek"):
-        st.dataframe(_getoond(tabel, data.tekens()), hide_index=True, key=f"{key}_tabel")
+        st.dataframe(tabel_op_scherm(tabel, data.tekens()), hide_index=True, key=f"{key}_tabel")
     onder_grafiek(tabel, naam, definitie, key)

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from paginahulp import gemeenten, tabel
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from etl import settings
@@ -106,6 +107,15 @@ def getal(tekst: str) -> float:
     return float(tekst.replace(".", "").replace(",", "."))
 
 
+def als_tekst(at: AppTest, kolommen: list[str]) -> pd.DataFrame:
+    """The chart table with these headers as a reader sees it: the shown text of every cell
+    (the cells underneath stay numbers, so the table sorts by value)."""
+    gevonden = [d for d in at.dataframe if list(d.value.columns) == kolommen]
+    assert len(gevonden) == 1, [list(d.value.columns) for d in at.dataframe]
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(
+        gevonden[0].proto.arrow_data.styler.display_values)
+
+
 def cellen(frame: pd.DataFrame, voorziening: str, indicator: str, gemeentecode: str,
            perspectief: str, dimensie_naam: str | None = None) -> dict[tuple[str, str], object]:
     """(periode, label) -> the published figure, or its mark when hidden: the dimension value
@@ -149,7 +159,9 @@ def assert_zoals_gepubliceerd(at: AppTest, downloads, verwacht: dict, kop: str, 
                               bestand: str, namen: dict[str, str] | None = None) -> None:
     """The page's table shows every published cell of the chart as published (a mark where
     hidden), its CSV and XLSX too, and the chart leaves a hidden point out (never 0)."""
-    getoond = tabel(at, ["Periode", kop, "Waarde"])
+    getoond = als_tekst(at, ["Periode", kop, "Waarde"])
+    waarden = tabel(at, ["Periode", kop, "Waarde"])["Waarde"]
+    assert pd.api.types.is_float_dtype(waarden)  # numbers underneath: it sorts by value
     naar_label = {v: k for k, v in (namen or {}).items()}
     verborgen = []
     for rij in getoond.itertuples(index=False):
