@@ -223,6 +223,23 @@ def test_kaart_needs_no_network():
     assert not fig.layout.map.style  # no tile map
 
 
+def test_kaart_embeds_each_boundary_once():
+    tabel = pd.DataFrame({"Periode": ["2024-K3"] * 2, "Gemeentecode": ["A", "B"],
+                          "Gemeente": ["Aa", "Bb"], "Waarde": [5.0, float("nan")]})
+    fig = view.kaart_figuur(tabel, GRENZEN, {"A": "Aa", "B": "Bb"}, "Kaart", 0)
+    kaart = [t for t in fig.data if isinstance(t, go.Choropleth)]
+    ids = [f["id"] for t in kaart for f in t.geojson["features"]]
+    assert sorted(ids) == ["A", "B"]  # each boundary once over all traces
+    grijs, gekleurd = kaart
+    assert list(grijs.locations) == ["B"] and list(gekleurd.locations) == ["A"]
+    assert list(gekleurd.z) == [5.0]
+    # every municipality with a value: one trace, no grey layer
+    tabel["Waarde"] = [5.0, 7.0]
+    kaart = [t for t in view.kaart_figuur(tabel, GRENZEN, {}, "Kaart", 0).data
+             if isinstance(t, go.Choropleth)]
+    assert len(kaart) == 1 and sorted(kaart[0].locations) == ["A", "B"]
+
+
 def test_no_index_beside_a_hidden_count():
     # the publieksversie: Urk's bezetting is hidden (NaN); an index computed with it as 0 would
     # be wrong and would give the hidden count away

@@ -213,6 +213,20 @@ def grenzen_voor_plotly(grenzen: Mapping) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _getal_of_niets(waarde: object) -> float | None:
+    try:
+        getal = float(waarde)  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # a hidden figure's mark
+        return None
+    return None if pd.isna(getal) else getal
+
+
+def _deel(grenzen: Mapping, codes: list[str]) -> dict:
+    """The FeatureCollection with only the features of `codes`."""
+    gezocht = set(codes)
+    return {**grenzen, "features": [f for f in grenzen["features"] if f["id"] in gezocht]}
+
+
 def kaart_figuur(
     tabel: pd.DataFrame, grenzen: Mapping, namen: Mapping[str, str], titel: str, decimalen: int
 ) -> go.Figure:
@@ -236,19 +250,25 @@ def kaart_figuur(
         textfont={"family": charts.FONT, "size": 12, "color": tekstkleur},
         showlegend=False,
     ))
-    # every municipality in light grey underneath, so one without a value is still drawn
+    # Each municipality's boundary goes into the figure once: the ones with a value in the
+    # coloured trace, the others (no figure, or hidden) in light grey. Two traces over the
+    # whole collection would embed the GeoJSON twice (the chart's largest part).
+    met_waarde = tabel[tabel["Waarde"].map(_getal_of_niets).notna()]
+    gekleurd = set(met_waarde["Gemeentecode"])
+    grijs = [c for c in alle if c not in gekleurd]
+    if grijs:
+        fig.add_trace(go.Choropleth(
+            geojson=_deel(grenzen, grijs), featureidkey="id", locations=grijs,
+            z=[0] * len(grijs), colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False,
+            marker_line_color="white", marker_line_width=1,
+            customdata=[namen.get(c, c) for c in grijs],
+            hovertemplate="<b>%{customdata}</b><br>geen gegevens<extra></extra>",
+        ))
     fig.add_trace(go.Choropleth(
-        geojson=grenzen, featureidkey="id", locations=alle, z=[0] * len(alle),
-        colorscale=[[0, "#EEEEEE"], [1, "#EEEEEE"]], showscale=False,
-        marker_line_color="white", marker_line_width=1,
-        customdata=[namen.get(c, c) for c in alle],
-        hovertemplate="<b>%{customdata}</b><br>geen gegevens<extra></extra>",
-    ))
-    fig.add_trace(go.Choropleth(
-        geojson=grenzen, featureidkey="id", locations=tabel["Gemeentecode"],
-        z=tabel["Waarde"], colorscale=KAART_SCHAAL, zmin=0,
-        marker_line_color="white", marker_line_width=1.5,
-        customdata=tabel["Gemeente"],
+        geojson=_deel(grenzen, sorted(gekleurd)), featureidkey="id",
+        locations=met_waarde["Gemeentecode"], z=met_waarde["Waarde"], colorscale=KAART_SCHAAL,
+        zmin=0, marker_line_color="white", marker_line_width=1.5,
+        customdata=met_waarde["Gemeente"],
         colorbar={"title": None, "thickness": 14, "len": 0.8, "tickformat": ",~r"},
         hovertemplate=f"<b>%{{customdata}}</b><br>%{{z:,.{decimalen}f}}<extra></extra>",
     ))
