@@ -435,11 +435,17 @@ _BSN_CANDIDATE = r"[0-9\x{80}-\x{10FFFF}](?:[ .\-]?[0-9\x{80}-\x{10FFFF}]){8}"
 _WHOLE_FAST = r"^[0-9]{1,9}$"
 
 
+# What Python's str.strip() removes (str.isspace), written out: finding them by walking every
+# code point took 0.4 s at each start. tests/test_validatie_vectorieel.py checks the list.
+WITRUIMTE = (0x9, 0xA, 0xB, 0xC, 0xD, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
+             *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
+
+
 @cache
 def _padded_pattern() -> str:
     """A cell starting or ending with what Python's str.strip() removes (so the fast path
     never has to agree with another library's idea of whitespace)."""
-    spaces = "".join(f"\\x{{{c:x}}}" for c in range(0x110000) if chr(c).isspace())
+    spaces = "".join(f"\\x{{{c:x}}}" for c in WITRUIMTE)
     return f"^[{spaces}]|[{spaces}]$"
 
 

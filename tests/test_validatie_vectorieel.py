@@ -456,3 +456,9 @@ def test_validate_file_reads_a_csv_the_same_way(tmp_path: Path) -> None:
     loaded = validate_file(path, REGION, limits=lees_grenzen())
     assert loaded.table.column("_rij").to_pylist() == [2, 3]
     assert loaded.table.column("datum_aanmelding").to_pylist() == [date(2024, 1, 5)] * 2
+
+
+def test_the_written_out_whitespace_is_what_str_strip_removes():
+    from etl.validate import WITRUIMTE
+
+    assert tuple(c for c in range(0x110000) if chr(c).isspace()) == WITRUIMTE
