@@ -468,6 +468,49 @@ def vergelijking(oud: str, nieuw: str) -> pd.DataFrame:
     })
 
 
+# The reports of a snapshot that may be downloaded: its public files, by extension.
+RAPPORTSOORTEN = {
+    ".pdf": ("Rapport (PDF)", "application/pdf"),
+    ".xlsx": ("Tabellen (Excel)",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".pptx": ("Presentatie (PowerPoint)",
+              "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+}
+
+
+@dataclass(frozen=True)
+class Rapportbestand:
+    label: str
+    bestand: str  # as the manifest names it: publicatie/<naam>
+    mime: str
+
+    @property
+    def naam(self) -> str:
+        return self.bestand.rsplit("/", 1)[-1]
+
+
+def rapportbestanden(versie: str) -> list[Rapportbestand]:
+    """The reports of snapshot `versie` (PDF, XLSX, PPTX of its publicatie folder, as the
+    manifest lists them), in that order. Never a file of its intern folder."""
+    manifest = lezer.lees_manifest(lezer.vind_snapshot(snapshots_dir(), versie))
+    gevonden = []
+    for bestand in manifest["bestanden"]:
+        soort = RAPPORTSOORTEN.get(Path(bestand).suffix)
+        if soort and bestand.startswith("publicatie/") and bestand.count("/") == 1:
+            gevonden.append(Rapportbestand(soort[0], bestand, soort[1]))
+    volgorde = list(RAPPORTSOORTEN)
+    return sorted(gevonden, key=lambda r: (volgorde.index(Path(r.bestand).suffix), r.bestand))
+
+
+def rapport_inhoud(versie: str, bestand: str) -> bytes:
+    """The bytes of one report of a snapshot, after checking it is the file the manifest
+    recorded (a changed or missing file is refused, in Dutch)."""
+    if bestand not in {r.bestand for r in rapportbestanden(versie)}:
+        raise lezer.SnapshotFout("Dit bestand hoort niet bij de rapportages van deze snapshot.")
+    map_ = lezer.vind_snapshot(snapshots_dir(), versie)
+    return lezer.gecontroleerd(map_, lezer.lees_manifest(map_), bestand).read_bytes()
+
+
 def snapshot_tabel() -> pd.DataFrame:
     """The snapshots as a table with Dutch headers, newest first."""
     rijen = [

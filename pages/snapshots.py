@@ -14,11 +14,32 @@ st.caption(
     "versie krijgt een reden. Bekijk een snapshot via **Cijfers** in de zijbalk."
 )
 
+# set when a snapshot was just made: the page runs again so the list shows it
+if gemaakt_naam := st.session_state.pop("snapshot_gemaakt", None):
+    st.success(f"Snapshot {gemaakt_naam} gemaakt.", icon=":material/check:")
+
 lijst = data.snapshot_tabel()
 if lijst.empty:
     st.info("Er zijn nog geen snapshots.", icon=":material/info:")
 else:
     st.dataframe(lijst, hide_index=True, key="snapshot_lijst")
+    st.subheader("Rapportages downloaden")
+    versie = st.selectbox("Snapshot", lijst["Versie"].tolist(), key="rapport_versie")
+    try:
+        rapporten = data.rapportbestanden(versie)
+    except Exception as fout:  # a snapshot folder that is no longer as recorded
+        st.error(str(fout), icon=":material/error:")
+        rapporten = []
+    if not rapporten:
+        st.caption("Bij deze snapshot zijn geen rapportages gemaakt.")
+    rij = st.container(horizontal=True, gap="small")
+    for rapport in rapporten:
+        # read and checked against the manifest when clicked, not on every rerun
+        rij.download_button(
+            rapport.label, lambda r=rapport: data.rapport_inhoud(versie, r.bestand),
+            file_name=rapport.naam, mime=rapport.mime, key=f"rapport_{rapport.naam}",
+            icon=":material/download:", on_click="ignore",
+        )
 
 if toegang.mag("snapshot_maken"):
     st.header("Snapshot maken")
@@ -61,7 +82,8 @@ if toegang.mag("snapshot_maken"):
                 st.error("Snapshot niet gemaakt:", icon=":material/error:")
                 st.text(str(fout))  # plain text: the message may quote what was typed
             else:
-                st.success(f"Snapshot {folder.name} gemaakt.", icon=":material/check:")
+                st.session_state["snapshot_gemaakt"] = folder.name
+                st.rerun()
 
 st.header("Wat is er veranderd?")
 keuzes = [data.ACTUEEL, *reversed(lijst["Versie"].tolist())] if not lijst.empty else []

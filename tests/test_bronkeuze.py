@@ -118,3 +118,53 @@ def test_a_link_to_a_missing_snapshot_says_so(app):
     at = app.run()
     assert not at.exception
     assert "bestaat niet" in at.error[0].value
+
+
+def test_snapshots_page_downloads_each_report_of_a_snapshot(app, snapshot_dir, monkeypatch):
+    from streamlit.delta_generator import DeltaGenerator
+
+    gevangen: dict[str, tuple[str, bytes, str]] = {}
+    echte_knop = DeltaGenerator.download_button
+
+    def knop(self, label, data, *args, **kwargs):
+        # a click: the file is read when asked for (a callable), here at once
+        inhoud = data() if callable(data) else data
+        gevangen[kwargs["file_name"]] = (label, inhoud, kwargs.get("mime", ""))
+        return echte_knop(self, label, inhoud, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", knop)
+    at = app.run()
+    at.switch_page("pages/snapshots.py").run()
+    assert not at.exception
+    xlsx = sorted((snapshot_dir / "2025-K4" / "publicatie").glob("*.xlsx"))
+    assert len(xlsx) == 1  # this snapshot was made with the XLSX export only
+    label, inhoud, mime = gevangen[xlsx[0].name]
+    assert label == "Tabellen (Excel)" and inhoud == xlsx[0].read_bytes()
+    assert mime.endswith("spreadsheetml.sheet")
+    # nothing of the intern folder is offered
+    assert all(not naam.endswith(".parquet") for naam in gevangen)
+
+
+def test_a_report_that_is_not_as_recorded_is_refused(snapshot_dir, monkeypatch, tmp_path):
+    import shutil
+
+    from monitor import data
+    from monitor.snapshots import SnapshotFout, lees_manifest
+
+    kopie = tmp_path / "snapshots"
+    shutil.copytree(snapshot_dir, kopie)
+    monkeypatch.setenv("FLEVOMONITOR_SNAPSHOTS", str(kopie))
+    [rapport] = data.rapportbestanden("2025-K4")
+    assert rapport.bestand.startswith("publicatie/") and rapport.naam.endswith(".xlsx")
+    assert data.rapport_inhoud("2025-K4", rapport.bestand) == (
+        kopie / "2025-K4" / rapport.bestand).read_bytes()
+    # a file of the intern folder, or one the manifest does not list: refused
+    intern = next(b for b in lees_manifest(kopie / "2025-K4")["bestanden"]
+                  if b.startswith("intern/"))
+    for bestand in (intern, "publicatie/../manifest.json", "publicatie/anders.pdf"):
+        with pytest.raises(SnapshotFout):
+            data.rapport_inhoud("2025-K4", bestand)
+    # changed after it was recorded: refused, not served
+    (kopie / "2025-K4" / rapport.bestand).write_bytes(b"veranderd")
+    with pytest.raises(SnapshotFout, match="niet meer zoals vastgelegd"):
+        data.rapport_inhoud("2025-K4", rapport.bestand)
