@@ -12,6 +12,7 @@ import streamlit as st
 
 from etl.settings import PRODUCTEN, VOORZIENINGEN_TRAJECTEN
 from monitor import data, labels
+from monitor.ui import GEMEENTEN_SLEUTEL
 
 ALLE = "Alle"
 PERSPECTIEVEN = {"herkomst": "Herkomstgemeente", "verblijf": "Verblijfsgemeente"}
@@ -64,13 +65,18 @@ def sidebar(voorziening: str | None = None) -> Selectie | None:
     )
     gekozen_voorziening = _keuze("voorziening", VOORZIENINGEN_TRAJECTEN,
                                  VOORZIENINGEN_TRAJECTEN[0])
-    gekozen_voorziening = side.selectbox(
-        "Voorziening", VOORZIENINGEN_TRAJECTEN, format_func=labels.VOORZIENINGEN.get,
-        index=VOORZIENINGEN_TRAJECTEN.index(gekozen_voorziening),
-        disabled=voorziening is not None,
-        help="Deze pagina gaat over één voorziening." if voorziening else None,
-        key="voorziening",
-    )
+    if voorziening is None:
+        gekozen_voorziening = side.selectbox(
+            "Voorziening", VOORZIENINGEN_TRAJECTEN, format_func=labels.VOORZIENINGEN.get,
+            index=VOORZIENINGEN_TRAJECTEN.index(gekozen_voorziening), key="voorziening",
+        )
+    else:
+        # the page's own voorziening, shown as it is; the user's choice for the other pages
+        # stays in the filter's memory (_keuze), not in this box
+        side.selectbox(
+            "Voorziening", [voorziening], format_func=labels.VOORZIENINGEN.get, disabled=True,
+            help="Deze pagina gaat over één voorziening.", key="voorziening_van_pagina",
+        )
     voorziening = voorziening or gekozen_voorziening
     product_sleutel = f"product_{voorziening.lower()}"
     producten = (ALLE, *PRODUCTEN[voorziening])
@@ -80,8 +86,8 @@ def sidebar(voorziening: str | None = None) -> Selectie | None:
     )
     codes = list(gemeenten)
     gekozen = side.multiselect(
-        "Gemeenten", codes, default=_keuze("gemeente", codes, codes, meer=True),
-        format_func=gemeenten.get, key="gemeente",
+        "Gemeenten", codes, default=_keuze(GEMEENTEN_SLEUTEL, codes, codes, meer=True),
+        format_func=gemeenten.get, key=GEMEENTEN_SLEUTEL,
     )
     perspectieven = list(PERSPECTIEVEN)
     perspectief = side.radio(
@@ -102,7 +108,7 @@ def sidebar(voorziening: str | None = None) -> Selectie | None:
         "periode": ([van, tot], [kwartalen[0], kwartalen[-1]]),
         "voorziening": (gekozen_voorziening, VOORZIENINGEN_TRAJECTEN[0]),
         product_sleutel: (product, ALLE),
-        "gemeente": (gekozen, codes),
+        GEMEENTEN_SLEUTEL: (gekozen, codes),
         "perspectief": (perspectief, perspectieven[0]),
         "maat": (maat, maten[0]),
     })

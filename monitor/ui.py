@@ -151,10 +151,18 @@ LEEG_PUBLIEK = (
 )
 
 
+GEMEENTEN_SLEUTEL = "gemeente"  # the sidebar's municipality filter (monitor/filters.py)
+
+
 def leeg() -> None:
     """The calm message for a selection without figures (in the publieksversie: they are not
     published)."""
     publiek = data.bron()[1]
+    if st.session_state.get(GEMEENTEN_SLEUTEL) == []:
+        # every municipality cleared in the sidebar: say what to do, not only what is missing
+        st.info("Geen gegevens voor deze selectie: er is geen gemeente gekozen. Kies in de "
+                "zijbalk bij **Gemeenten** één of meer gemeenten.", icon=":material/info:")
+        return
     st.info("Geen gegevens voor deze selectie." if not publiek else LEEG_PUBLIEK,
             icon=":material/info:")
 

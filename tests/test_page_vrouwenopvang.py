@@ -83,7 +83,7 @@ def open_page(at: AppTest, **query: str) -> AppTest:
 
 def test_default_view_shows_kerncijfers(app, shipped_warehouse):
     at = open_page(app)
-    assert at.selectbox(key="voorziening").disabled
+    assert at.selectbox(key="voorziening_van_pagina").disabled
     laatste = at.select_slider(key="periode").value[1]
     vorig, jaar_eerder = kwartaal_verschuiven(laatste, -1), kwartaal_verschuiven(laatste, -4)
 
@@ -224,8 +224,17 @@ def test_empty_selection_gives_calm_message(app):
     at = open_page(app)
     at.multiselect(key="gemeente").set_value([]).run()
     assert not at.exception
-    assert any("Geen gegevens voor deze selectie" in i.value for i in at.info)
+    # what is missing, and what to do about it
+    assert any("Geen gegevens voor deze selectie" in i.value and "Kies in de zijbalk bij "
+               "**Gemeenten**" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def test_the_voorziening_box_shows_this_pages_voorziening(app):
+    at = open_page(app)
+    assert not at.exception
+    box = at.selectbox(key="voorziening_van_pagina")
+    assert box.disabled and box.options == ["Vrouwenopvang"] and box.value == "VO"
 
 
 # --- view functions -------------------------------------------------------------------------
