@@ -213,8 +213,9 @@ def query(name: str, **params: object) -> pd.DataFrame:
 
 
 def meta() -> dict[str, str]:
-    """Warehouse metadata (versie, gebouwd_op, regio, bevat_demo, …); not cached: cheap."""
-    frame = _run("meta")
+    """Warehouse metadata (versie, gebouwd_op, regio, bevat_demo, …), cached per build like
+    every query: the pages ask for it many times per rerun."""
+    frame = query("meta")
     return dict(zip(frame["sleutel"], frame["waarde"], strict=True))
 
 
