@@ -69,6 +69,21 @@ def datum(value) -> str:
     return f"{value.day} {MAANDEN[value.month - 1]} {value.year}"
 
 
+def tijdstip(iso: str) -> str:
+    """A moment (ISO 8601 with offset, as the warehouse records it) as Dutch readers say it:
+    '7 december 2026 om 18:07', in Dutch time."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    moment = datetime.fromisoformat(iso)
+    try:
+        moment = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+        zone = ""
+    except ZoneInfoNotFoundError:  # no time zone data on the machine: say which time it is
+        zone = " (UTC)"
+    return f"{datum(moment)} om {moment:%H:%M}{zone}"
+
+
 def veilige_tekst(tekst: str) -> str:
     """Text a spreadsheet shows as text: one that would start a formula gets a leading '."""
     return "'" + tekst if tekst.startswith(FORMULE_BEGIN) else tekst

@@ -29,6 +29,17 @@ INDICATOREN = {
     "uitstroom_pct": "Uitstroompercentage",
     "meldingen": "Meldingen",
     "adviesaanvragen": "Adviesaanvragen",
+    "clienten": "Cliënten",
+    # as sources publish them (tellingen, Bijlage 3)
+    "aantal_per_product": "Aantal per product",
+    "adviesaanvragen_pct": "Adviesaanvragen (%)",
+    "clienten_alleenstaand": "Cliënten alleenstaand",
+    "clienten_jonger_dan_27_pct": "Cliënten jonger dan 27 jaar (%)",
+    "clienten_met_kinderen": "Cliënten met kinderen",
+    "clienten_pct": "Cliënten (%)",
+    "clienten_pgb": "Cliënten met een pgb",
+    "eerste_opvang": "Eerste opvang",
+    "gezinswoningen": "Gezinswoningen",
 }
 
 # +1: higher is better for the region, -1: lower is better, 0: no judgement.

@@ -9,11 +9,18 @@ st.title("Definities en bronnen")
 
 st.header("Deze cijfers")
 st.markdown(
-    f"Warehouse-versie **{meta['versie']}**, gebouwd op {meta['gebouwd_op']} "
-    f"(code {meta['code_versie']}). Regio: **{meta['regio']}**. Trajecten worden afgeleid vanaf "
-    f"{fmt.datum(data.datum(meta['trajecten_vanaf']))}; alleen hele kwartalen tot en met de "
-    "laatste peildatum. Het laatste kwartaal is voorlopig tot de volgende levering."
+    f"Regio **{meta['regio']}**, bijgewerkt op {fmt.tijdstip(meta['gebouwd_op'])}. Trajecten "
+    f"worden afgeleid vanaf {fmt.datum(data.datum(meta['trajecten_vanaf']))}; alleen hele "
+    "kwartalen tot en met de laatste peildatum. Het laatste kwartaal is voorlopig tot de "
+    "volgende levering."
 )
+with st.expander("Technische gegevens (voor beheer en controle)"):
+    # what identifies this build exactly: for the data steward and an auditor, not a reader
+    st.markdown(
+        f"- Warehouse-versie: `{meta['versie']}`\n"
+        f"- Gebouwd op: `{meta['gebouwd_op']}` (UTC)\n"
+        f"- Code: `{meta['code_versie']}`"
+    )
 if meta.get("bevat_demo") == "ja":
     st.markdown(
         "**Wat is demo?** Cijfers uit bestanden met *demo* in de naam (hieronder gemarkeerd) "
@@ -29,7 +36,12 @@ st.caption(
     "'regio' is het regiototaal en de tellingen."
 )
 indicatoren = data.indicatoren_tabel()
-st.dataframe(indicatoren, hide_index=True, key="indicatoren")
+# every definition in full (a grid cuts long text off); the names and definitions are the
+# monitor's own, no supplier text
+st.markdown("\n".join(f"- **{r.Indicator}**: {r.Definitie}"
+                       for r in indicatoren.itertuples()))
+st.subheader("Waar elk cijfer bestaat")
+st.dataframe(indicatoren, hide_index=True, key="indicatoren", height="content")
 ui.onder_grafiek(indicatoren, "definities", "De definities van alle indicatoren.", "definities")
 
 st.header("Bronbestanden")

@@ -162,6 +162,11 @@ def test_definities_page_defines_every_indicator(app, shipped_warehouse):
     assert undefined == set()
     row = table[table["Naam in kerncijfers"] == "bezetting"].iloc[0]
     assert row["Definitie"] == labels.DEFINITIES["bezetting"]
+    # every definition readable in full, with its Dutch name (no machine names)
+    tekst = "\n".join(m.value for m in at.markdown)
+    assert f"**Bezetting**: {labels.DEFINITIES['bezetting']}" in tekst
+    assert "**Cliënten jonger dan 27 jaar (%)**" in tekst
+    assert "bijgewerkt op" in tekst and "T" not in tekst.split("bijgewerkt op")[1][:25]
     assert row["Per 10.000"] == "ja"
     assert "herkomst" in row["Perspectieven"] and "verblijf" in row["Perspectieven"]
 

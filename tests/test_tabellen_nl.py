@@ -145,3 +145,9 @@ def test_the_xlsx_keeps_numbers_as_numbers_with_a_number_format():
     assert blad.cell(2, 5).value == 0.0907 and blad.cell(2, 5).number_format == "#,##0.0000"
     # text stays text
     assert blad.cell(2, 1).data_type == "s" and blad.cell(2, 1).number_format == "General"
+
+
+def test_a_moment_in_dutch_time_and_words():
+    # winter: UTC+1; summer: UTC+2 (the warehouse records UTC)
+    assert fmt.tijdstip("2026-12-07T17:07:42+00:00") == "7 december 2026 om 18:07"
+    assert fmt.tijdstip("2026-07-01T08:30:00+00:00") == "1 juli 2026 om 10:30"
