@@ -195,25 +195,6 @@ def build(
         lees_grenzen()  # checked once, before any file: a broken config refuses the build
     except InvoerConfigFout as fout:
         raise BuildFailed(f"De warehouse is niet bijgewerkt: {fout}") from fout
-    files: list[LoadedFile] = []
-    refusals: list[FileRefused] = []
-    for kind, path in discover(raw_dir):
-        try:
-            files.append(validate_file(path, region, kind))
-        except FileRefused as refused:
-            refusals.append(refused)
-        if time.monotonic() > einde:
-            raise BuildFailed(_te_lang(grenzen, f"het keuren van {path.name}"))
-    if refusals:
-        raise BuildFailed(
-            "De warehouse is niet bijgewerkt: "
-            f"{len(refusals)} bestand(en) geweigerd.\n\n"
-            + "\n\n".join(r.report() for r in refusals),
-            refusals,
-        )
-    if not files:
-        raise BuildFailed(f"Geen bestanden gevonden in {raw_dir}/(trajecten|tellingen|capaciteit)")
-
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     # per-client rows: only the owner may enter the folder (where the OS honours modes)
     intern.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -224,6 +205,8 @@ def build(
     # folder (the spilled rows are per client), under this build's name, so it is cleaned
     spill = Path(f"{intern_tijdelijk}.tmp")
     previous_loads = _previous_loads(warehouse)
+    files: list[LoadedFile] = []
+    refusals: list[FileRefused] = []
     stap = "het laden"
     try:
         with (
@@ -231,6 +214,31 @@ def build(
             datatests.Waakhond(con, einde - time.monotonic()) as waakhond,
         ):
             try:
+                # each accepted file goes into the (temporary) store at once and its rows are
+                # let go: memory holds one file, not the whole delivery; a refusal anywhere
+                # still leaves the warehouse as it was (the temporary store is removed)
+                for kind, path in discover(raw_dir):
+                    try:
+                        loaded = validate_file(path, region, kind)
+                    except FileRefused as refused:
+                        refusals.append(refused)
+                    else:
+                        if not refusals:
+                            _laad_bestand(con, loaded, len(files))
+                        files.append(loaded.zonder_rijen())
+                        del loaded
+                    if time.monotonic() > einde:
+                        raise BuildFailed(_te_lang(grenzen, f"het keuren van {path.name}"))
+                if refusals:
+                    raise BuildFailed(
+                        "De warehouse is niet bijgewerkt: "
+                        f"{len(refusals)} bestand(en) geweigerd.\n\n"
+                        + "\n\n".join(r.report() for r in refusals),
+                        refusals,
+                    )
+                if not files:
+                    raise BuildFailed(
+                        f"Geen bestanden gevonden in {raw_dir}/(trajecten|tellingen|capaciteit)")
                 _load(con, region, files, previous_loads)
                 _weiger_tegenstrijdige_trajecten(con)
                 for sql_file in sorted(settings.SQL_DIR.glob("*.sql")):
@@ -275,7 +283,8 @@ def build(
 def _duckdb_fout(grenzen: Bouwgrenzen, stap: str, fout: duckdb.Error) -> BuildFailed:
     """A build DuckDB could not finish (out of memory above all) as a Dutch refusal: the
     warehouse stays as it was, and no traceback reaches the data steward."""
-    if isinstance(fout, duckdb.OutOfMemoryException):
+    # a commit that runs out of memory is reported as a transaction error, not as OOM
+    if isinstance(fout, duckdb.OutOfMemoryException) or "could not allocate" in str(fout):
         oorzaak = (f"het geheugen was op (grens geheugen_limiet {grenzen.geheugen_limiet} in "
                    "config/bouw.toml); bouw per regio of verhoog de grens")
     else:
@@ -520,7 +529,7 @@ def _load(
         "CREATE TABLE bronbestanden (bestand VARCHAR, soort VARCHAR, bron VARCHAR, "
         "peildatum DATE, sha256 VARCHAR, rijen INTEGER, demo BOOLEAN, geladen_op VARCHAR)"
     )
-    for order, loaded in enumerate(files):
+    for loaded in files:
         con.execute(
             "INSERT INTO bronbestanden VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -528,26 +537,6 @@ def _load(
                 loaded.sha256, loaded.rows, loaded.demo, previous_loads.get(loaded.sha256, now),
             ],
         )
-        table = loaded.table.rename_columns(
-            ["rij" if c == "_rij" else c for c in loaded.table.column_names]
-        )
-        n = table.num_rows
-        table = (
-            table.append_column("bestand", pa.array([loaded.path.name] * n, pa.string()))
-            .append_column("bestand_volgorde", pa.array([order] * n, pa.int32()))
-            .append_column("peildatum", pa.array([loaded.peildatum] * n, pa.date32()))
-            .append_column("demo", pa.array([loaded.demo] * n, pa.bool_()))
-        )
-        target = f"raw_{loaded.kind}"
-        con.register("v_bestand", table)
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [target]
-        ).fetchall()[0][0]
-        if exists:
-            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM v_bestand")
-        else:
-            con.execute(f"CREATE TABLE {target} AS SELECT * FROM v_bestand")
-        con.unregister("v_bestand")
     for kind in settings.KINDS:
         # An empty kind still gets its staging table, so the SQL models run unchanged.
         exists = con.execute(
@@ -586,6 +575,30 @@ _EMPTY = {
         "NULL::DATE AS peildatum, false AS demo"
     ),
 }
+
+
+def _laad_bestand(con: duckdb.DuckDBPyConnection, loaded: LoadedFile, order: int) -> None:
+    """The rows of one accepted file into raw_<kind>, with the file they came from."""
+    table = loaded.table.rename_columns(
+        ["rij" if c == "_rij" else c for c in loaded.table.column_names]
+    )
+    n = table.num_rows
+    table = (
+        table.append_column("bestand", pa.array([loaded.path.name] * n, pa.string()))
+        .append_column("bestand_volgorde", pa.array([order] * n, pa.int32()))
+        .append_column("peildatum", pa.array([loaded.peildatum] * n, pa.date32()))
+        .append_column("demo", pa.array([loaded.demo] * n, pa.bool_()))
+    )
+    target = f"raw_{loaded.kind}"
+    con.register("v_bestand", table)
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [target]
+    ).fetchall()[0][0]
+    if exists:
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM v_bestand")
+    else:
+        con.execute(f"CREATE TABLE {target} AS SELECT * FROM v_bestand")
+    con.unregister("v_bestand")
 
 
 def _create_periods(

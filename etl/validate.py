@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -320,10 +320,16 @@ class LoadedFile:
     demo: bool
     sha256: str
     table: pa.Table
+    # set once the rows are loaded and `table` is let go (etl.build): their number
+    rijen: int | None = None
 
     @property
     def rows(self) -> int:
-        return self.table.num_rows
+        return self.table.num_rows if self.rijen is None else self.rijen
+
+    def zonder_rijen(self) -> LoadedFile:
+        """This file's description without its rows (loaded elsewhere), so they can be freed."""
+        return replace(self, table=self.table.slice(0, 0), rijen=self.rows)
 
 
 def kind_of(path: Path) -> str | None:

@@ -215,7 +215,8 @@ def query(name: str, **params: object) -> pd.DataFrame:
 def meta() -> dict[str, str]:
     """Warehouse metadata (versie, gebouwd_op, regio, bevat_demo, …), cached per build like
     every query: the pages ask for it many times per rerun."""
-    frame = query("meta")
+    sleutel, bron_ = _connection()
+    frame = _cached(sleutel, "meta", (), bron_)
     return dict(zip(frame["sleutel"], frame["waarde"], strict=True))
 
 

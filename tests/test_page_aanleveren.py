@@ -140,7 +140,7 @@ def test_a_running_session_shows_the_new_figures_after_a_delivery(omg: Omgeving,
     rerun reads the new file (monitor.data keys its connection on the file's inode/mtime)."""
     at = pagina("pages/definities.py")
     oud = versie(omg.warehouse)
-    assert any(f"Warehouse-versie **{oud}**" in m.value for m in at.markdown)
+    assert any(f"Warehouse-versie: `{oud}`" in m.value for m in at.markdown)
     assert f"tellingen/{NIEUW_NAAM}" not in set(tabel_met(at, "geladen_op")["bestand"])
 
     ander = upload(pagina("pages/aanleveren.py"), NIEUW_NAAM, NIEUW)
@@ -150,7 +150,7 @@ def test_a_running_session_shows_the_new_figures_after_a_delivery(omg: Omgeving,
 
     at.run()
     assert not at.exception
-    assert any(f"Warehouse-versie **{nieuw}**" in m.value for m in at.markdown)
+    assert any(f"Warehouse-versie: `{nieuw}`" in m.value for m in at.markdown)
     assert f"tellingen/{NIEUW_NAAM}" in set(tabel_met(at, "geladen_op")["bestand"])
 
 
