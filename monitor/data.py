@@ -494,7 +494,10 @@ class Rapportbestand:
 def rapportbestanden(versie: str) -> list[Rapportbestand]:
     """The reports of snapshot `versie` (PDF, XLSX, PPTX of its publicatie folder, as the
     manifest lists them), in that order. Never a file of its intern folder."""
-    manifest = lezer.lees_manifest(lezer.vind_snapshot(snapshots_dir(), versie))
+    return _rapporten(lezer.lees_manifest(lezer.vind_snapshot(snapshots_dir(), versie)))
+
+
+def _rapporten(manifest: dict) -> list[Rapportbestand]:
     gevonden = []
     for bestand in manifest["bestanden"]:
         soort = RAPPORTSOORTEN.get(Path(bestand).suffix)
@@ -507,10 +510,11 @@ def rapportbestanden(versie: str) -> list[Rapportbestand]:
 def rapport_inhoud(versie: str, bestand: str) -> bytes:
     """The bytes of one report of a snapshot, after checking it is the file the manifest
     recorded (a changed or missing file is refused, in Dutch)."""
-    if bestand not in {r.bestand for r in rapportbestanden(versie)}:
-        raise lezer.SnapshotFout("Dit bestand hoort niet bij de rapportages van deze snapshot.")
     map_ = lezer.vind_snapshot(snapshots_dir(), versie)
-    return lezer.gecontroleerd(map_, lezer.lees_manifest(map_), bestand).read_bytes()
+    manifest = lezer.lees_manifest(map_)
+    if bestand not in {r.bestand for r in _rapporten(manifest)}:
+        raise lezer.SnapshotFout("Dit bestand hoort niet bij de rapportages van deze snapshot.")
+    return lezer.gecontroleerd(map_, manifest, bestand).read_bytes()
 
 
 def snapshot_tabel() -> pd.DataFrame:

@@ -12,7 +12,6 @@ import streamlit as st
 
 from etl.settings import PRODUCTEN, VOORZIENINGEN_TRAJECTEN
 from monitor import data, labels
-from monitor.ui import GEMEENTEN_SLEUTEL
 
 ALLE = "Alle"
 PERSPECTIEVEN = {"herkomst": "Herkomstgemeente", "verblijf": "Verblijfsgemeente"}
@@ -44,6 +43,9 @@ class Selectie:
         if self.per_10000:
             deel.append("per 10.000 inwoners")
         return " · ".join(deel)
+
+
+GEMEENTEN_SLEUTEL = "gemeente"  # the municipality filter's key (ui.leeg reads it too)
 
 
 def sidebar(voorziening: str | None = None) -> Selectie | None:

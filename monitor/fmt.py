@@ -37,7 +37,7 @@ def procent(value: float | None, decimalen: int = 1) -> str:
 def decimalen(waarden, hoogstens: int = 4) -> int:
     """The fewest decimals (at most `hoogstens`) that show every number of a table column as it
     is: counts 0 (`50`, never `50,0`), 62.5 -> 1, 83.49 -> 2, an index 0.0907 -> 4."""
-    getallen = [float(v) for v in waarden if is_getal(v) and not pd.isna(v)]
+    getallen = [float(v) for v in waarden if is_cijfer(v)]
     for d in range(hoogstens):
         if all(round(v, d) == round(v, hoogstens) for v in getallen):
             return d
@@ -47,6 +47,11 @@ def decimalen(waarden, hoogstens: int = 4) -> int:
 def is_getal(value) -> bool:
     """A number (not a bool, not a text such as a hidden figure's mark '<5')."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def is_cijfer(value) -> bool:
+    """A number that is there: not missing (NaN), not a mark, not a bool."""
+    return is_getal(value) and not pd.isna(value)
 
 
 def kaal_getal(value: float | int) -> str:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from monitor import charts, data, fmt, labels, toegang
+from monitor import charts, data, filters, fmt, labels, toegang
 
 LOG = logging.getLogger("flevomonitor")
 DEMO_BANNER = (
@@ -151,14 +151,11 @@ LEEG_PUBLIEK = (
 )
 
 
-GEMEENTEN_SLEUTEL = "gemeente"  # the sidebar's municipality filter (monitor/filters.py)
-
-
 def leeg() -> None:
     """The calm message for a selection without figures (in the publieksversie: they are not
     published)."""
     publiek = data.bron()[1]
-    if st.session_state.get(GEMEENTEN_SLEUTEL) == []:
+    if st.session_state.get(filters.GEMEENTEN_SLEUTEL) == []:
         # every municipality cleared in the sidebar: say what to do, not only what is missing
         st.info("Geen gegevens voor deze selectie: er is geen gemeente gekozen. Kies in de "
                 "zijbalk bij **Gemeenten** één of meer gemeenten.", icon=":material/info:")
@@ -175,7 +172,7 @@ def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
     reader's locale: `1.944` and `3,5` in a Dutch Excel). Text that a spreadsheet would run as
     a formula (supplier text such as a bron) is kept as text."""
     frame = fmt.veilige_frame(frame)
-    tekst = frame.map(lambda v: fmt.kaal_getal(v) if _getal(v) else v)
+    tekst = frame.map(lambda v: fmt.kaal_getal(v) if fmt.is_cijfer(v) else v)
     csv = tekst.to_csv(index=False, sep=";").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -191,17 +188,13 @@ def tabel_bestanden(frame: pd.DataFrame, naam: str) -> tuple[bytes, bytes]:
                 if cel.value == "":  # a missing figure: an empty cell, not an empty text
                     cel.value = None
         for positie, kolom in enumerate(frame.columns, start=1):
-            if not frame[kolom].map(_getal).any():
+            if not frame[kolom].map(fmt.is_cijfer).any():
                 continue
             opmaak = _getalnotatie(fmt.decimalen(frame[kolom]), _is_procent(kolom))
             for (cel,) in worksheet.iter_rows(min_row=2, min_col=positie, max_col=positie):
-                if _getal(cel.value):
+                if fmt.is_cijfer(cel.value):
                     cel.number_format = opmaak
     return csv, buffer.getvalue()
-
-
-def _getal(value) -> bool:
-    return fmt.is_getal(value) and not pd.isna(value)
 
 
 def _is_procent(kolom) -> bool:

@@ -1,25 +1,26 @@
 -- Which breakdowns (dimension names) and perspectives each indicator of the trajecten has;
--- '' is the total. The herkomstgemeente split exists only on the verblijf rows (who houses
+-- '' is the total; `telling`: a count, which is 0 where no traject counts (the zeros of
+-- mart_trajecten_nullen). The herkomstgemeente split exists only on the verblijf rows (who houses
 -- whose clients) and lives in mart_herkomst_verblijf.
 CREATE OR REPLACE TABLE trajecten_uitsplitsingen AS
 SELECT * FROM (VALUES
     ('aanmeldingen', ['', 'aanmelding_type', 'product', 'cluster', 'met_kinderen'],
-        ['herkomst', 'regio']),
+        ['herkomst', 'regio'], true),
     ('instroom', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
-        ['herkomst', 'verblijf', 'regio']),
+        ['herkomst', 'verblijf', 'regio'], true),
     ('uitstroom', ['', 'bestemming', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
-        ['herkomst', 'verblijf', 'regio']),
+        ['herkomst', 'verblijf', 'regio'], true),
     ('clienten', ['', 'product', 'cluster', 'met_kinderen'],
-        ['herkomst', 'verblijf', 'regio']),
+        ['herkomst', 'verblijf', 'regio'], true),
     ('bezetting', ['', 'product', 'cluster', 'met_kinderen', 'herkomstgemeente'],
-        ['herkomst', 'verblijf', 'regio']),
-    ('wachtlijst', ['', 'product', 'cluster'], ['herkomst', 'regio']),
-    ('wachttijd_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
-    ('wachttijd_p90_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
-    ('verblijfsduur_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio']),
-    ('instroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio']),
-    ('uitstroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio'])
-) AS t(indicator, dimensies, perspectieven);
+        ['herkomst', 'verblijf', 'regio'], true),
+    ('wachtlijst', ['', 'product', 'cluster'], ['herkomst', 'regio'], true),
+    ('wachttijd_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio'], false),
+    ('wachttijd_p90_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio'], false),
+    ('verblijfsduur_mediaan_dagen', ['', 'product'], ['herkomst', 'verblijf', 'regio'], false),
+    ('instroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio'], false),
+    ('uitstroom_pct', ['', 'product', 'cluster'], ['herkomst', 'verblijf', 'regio'], false)
+) AS t(indicator, dimensies, perspectieven, telling);
 
 -- The periods of each voorziening: a voorziening is known up to its latest peildatum, later
 -- periods are not derived.
@@ -161,7 +162,7 @@ lopend AS (
 SELECT voorziening, demo, periode, periode_type, perspectief, gemeentecode, dimensie,
        aanmeldingen, instroom, uitstroom, bezetting,
        bezetting - instroom + uitstroom AS bezetting_begin,
-       bezetting - instroom + uitstroom + instroom AS clienten,
+       bezetting + uitstroom AS clienten,  -- = bezetting_begin + instroom
        wachtlijst
 FROM lopend
 WHERE periode <> '';
@@ -345,8 +346,7 @@ WITH rooster AS (
                u.dimensies, u.perspectieven
         FROM trajecten_uitsplitsingen AS u
         CROSS JOIN (VALUES (''), ('_per_10000')) AS s(achtervoegsel)
-        WHERE u.indicator IN (
-            'aanmeldingen', 'instroom', 'uitstroom', 'clienten', 'bezetting', 'wachtlijst')
+        WHERE u.telling
     ) AS i
         ON list_contains(i.dimensies, coalesce(split_part(d.dimensie, '=', 1), ''))
         AND list_contains(i.perspectieven, g.perspectief)

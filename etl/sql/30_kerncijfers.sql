@@ -100,8 +100,7 @@ nullen AS (
         ON list_contains(u.dimensies, coalesce(d.uitsplitsing, ''))
         AND list_contains(u.perspectieven, p.perspectief)
     CROSS JOIN (VALUES (''), ('_per_10000')) AS s(achtervoegsel)
-    WHERE u.indicator IN ('aanmeldingen', 'instroom', 'uitstroom', 'clienten', 'bezetting',
-                          'wachtlijst')
+    WHERE u.telling
       AND (p.perspectief = 'verblijf' OR coalesce(d.uitsplitsing, '') <> 'herkomstgemeente')
       AND (s.achtervoegsel = '' OR p.met_inwoners)
 )

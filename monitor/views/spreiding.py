@@ -213,14 +213,6 @@ def grenzen_voor_plotly(grenzen: Mapping) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _getal_of_niets(waarde: object) -> float | None:
-    try:
-        getal = float(waarde)  # type: ignore[arg-type]
-    except (TypeError, ValueError):  # a hidden figure's mark
-        return None
-    return None if pd.isna(getal) else getal
-
-
 def _deel(grenzen: Mapping, codes: list[str]) -> dict:
     """The FeatureCollection with only the features of `codes`."""
     gezocht = set(codes)
@@ -253,7 +245,7 @@ def kaart_figuur(
     # Each municipality's boundary goes into the figure once: the ones with a value in the
     # coloured trace, the others (no figure, or hidden) in light grey. Two traces over the
     # whole collection would embed the GeoJSON twice (the chart's largest part).
-    met_waarde = tabel[tabel["Waarde"].map(_getal_of_niets).notna()]
+    met_waarde = tabel[tabel["Waarde"].map(fmt.is_cijfer)]
     gekleurd = set(met_waarde["Gemeentecode"])
     grijs = [c for c in alle if c not in gekleurd]
     if grijs:
