@@ -41,6 +41,8 @@ PAGINAS: dict[str, list[tuple[str, dict]]] = {
         ("pages/logboek.py", dict(title="Logboek", icon=":material/receipt_long:")),
     ],
 }
+ui.documentinstellingen()
+plek_navigatie = st.sidebar.container(key="navigatie")  # at the top of the sidebar
 # stops here for a visitor without a login or a role (every page registered hidden)
 toegang.aanmelden([st.Page(pad, **opties) for paginas in PAGINAS.values()
                    for pad, opties in paginas])
@@ -48,7 +50,9 @@ toegestaan = {
     sectie: [st.Page(pad, **opties) for pad, opties in paginas if toegang.mag_pagina(pad)]
     for sectie, paginas in PAGINAS.items()
 }
-navigation = st.navigation({s: p for s, p in toegestaan.items() if p})
+navigation = st.navigation([p for paginas in toegestaan.values() for p in paginas],
+                           position="hidden")
+ui.navigatie(plek_navigatie, toegestaan)
 meta = ui.frame()
 try:
     navigation.run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +19,43 @@ DEMO_BANNER = (
     "**Demodata** — deze cijfers zijn gegenereerd voor demonstratie en test. "
     "Ze zijn niet echt en mogen niet als echte cijfers worden gepresenteerd."
 )
+
+
+# Streamlit fades captions and help texts to 60% (#828180 on white, 3.88:1), below WCAG 1.4.3's
+# 4.5:1; this grey at full opacity is 6.9:1 on white and 6.5:1 on the sidebar's background.
+TEKST_GRIJS = "#5A5957"
+STIJL = f"""<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricDeltaDescription"], [data-testid="stWidgetLabel"] small,
+[data-testid="stTooltipHoverTarget"] svg {{
+  color: {TEKST_GRIJS} !important; opacity: 1 !important;
+}}
+.st-key-toegankelijkheid {{ display: none !important; }}
+</style>"""
+_SCRIPT = (Path(__file__).with_name("toegankelijkheid.js")).read_text(encoding="utf-8")
+
+
+def documentinstellingen() -> None:
+    """What every page needs before anything is drawn, the login screen included: the
+    document's language and Dutch names for Streamlit's own chrome (monitor/toegankelijkheid.js,
+    our own fixed script: no data goes into it), and text contrast of at least 4.5:1."""
+    st.html(STIJL)
+    with st.container(key="toegankelijkheid"):
+        st.html(f"<script>{_SCRIPT}</script>", unsafe_allow_javascript=True)
+
+
+def navigatie(plek, secties: Mapping[str, Sequence]) -> None:
+    """The sidebar's page links by section, in `plek` (a sidebar container made before the
+    page's own sidebar widgets). Streamlit's own navigation menu puts section headers inside
+    its list (an invalid `ul` that screen readers announce wrongly); plain links do not, and
+    the script marks the container as the navigation landmark."""
+    with plek:
+        for sectie, paginas in secties.items():
+            if not paginas:
+                continue
+            st.markdown(f"**{sectie}**")
+            for pagina in paginas:
+                st.page_link(pagina)
 
 
 def frame() -> dict[str, str]:
@@ -322,9 +361,49 @@ def teken(grafiek_: charts.Grafiek | None, key: str) -> None:
         grafiek(grafiek_.fig, grafiek_.tabel, grafiek_.naam, grafiek_.definitie, key)
 
 
+# Plotly's own localisation (config `locale` + `locales`): the chart toolbar's tooltips and
+# messages in Dutch; the numbers are Dutch already through the figure's `separators`.
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "locale": "nl",
+    "locales": {"nl": {"dictionary": {
+        "Download plot as a PNG": "Grafiek downloaden als PNG",
+        "Download plot": "Grafiek downloaden",
+        "Preparing image - this may take a few seconds":
+            "Afbeelding wordt gemaakt, dit kan enkele seconden duren",
+        "Taking snapshot - this may take a few seconds":
+            "Afbeelding wordt gemaakt, dit kan enkele seconden duren",
+        "Snapshot succeeded": "Afbeelding gemaakt",
+        "Sorry, there was a problem downloading your snapshot!":
+            "Het downloaden van de afbeelding is mislukt.",
+        "Zoom": "Inzoomen op een gebied", "Pan": "Verschuiven",
+        "Box Select": "Rechthoek selecteren",
+        "Lasso Select": "Lasso selecteren", "Zoom in": "Inzoomen", "Zoom out": "Uitzoomen",
+        "Autoscale": "Automatisch schalen", "Reset axes": "Assen herstellen",
+        "Reset": "Herstellen", "Reset view": "Weergave herstellen",
+        "Reset views": "Weergaven herstellen", "Toggle Spike Lines": "Hulplijnen aan/uit",
+        "Show closest data on hover": "Dichtstbijzijnde waarde tonen",
+        "Compare data on hover": "Waarden vergelijken",
+        "Toggle show closest data on hover": "Dichtstbijzijnde waarde aan/uit",
+        "Double-click to zoom back out": "Dubbelklik om uit te zoomen",
+        "Double-click on legend to isolate one trace":
+            "Dubbelklik op de legenda om één reeks apart te tonen",
+    }, "format": {
+        "decimal": ",", "thousands": ".",
+        "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+        "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+        "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                   "september", "oktober", "november", "december"],
+        "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt",
+                        "nov", "dec"],
+        "date": "%d-%m-%Y",
+    }}},
+}
+
+
 def grafiek(fig: go.Figure, tabel: pd.DataFrame, naam: str, definitie: str, key: str) -> None:
     """A chart, and under it its definition and the download of exactly `tabel`."""
-    st.plotly_chart(fig, key=f"{key}_fig", config={"displaylogo": False})
+    st.plotly_chart(fig, key=f"{key}_fig", config=PLOTLY_CONFIG)
     with st.expander("Tabel bij deze grafiek"):
         st.dataframe(tabel_op_scherm(tabel, data.tekens()), hide_index=True, key=f"{key}_tabel")
     onder_grafiek(tabel, naam, definitie, key)

@@ -63,3 +63,24 @@ def serve(warehouse: Path, drop_env: tuple[str, ...] = (), *, port: int | None =
         process.wait(timeout=20)
         if log:
             uitvoer.close()
+
+
+SCHERMAFDRUKKEN = ROOT / "schermafdrukken"  # git-ignored: for a person to look at, not asserted
+
+
+def schermafdruk(page, naam: str) -> Path:
+    """Save a full-page screenshot as schermafdrukken/<naam>.png (the folder is made here)."""
+    SCHERMAFDRUKKEN.mkdir(exist_ok=True)
+    pad = SCHERMAFDRUKKEN / f"{naam}.png"
+    page.screenshot(path=str(pad), full_page=True)
+    return pad
+
+
+def wacht_tot_klaar(page, timeout_ms: int = 60_000) -> None:
+    """Until the page's script has run and every chart is drawn (Streamlit marks the app
+    `data-test-script-state="notRunning"`; a Plotly chart has its `main-svg` once drawn)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=timeout_ms)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every((el) => el.querySelector('.main-svg'))""", timeout=timeout_ms)

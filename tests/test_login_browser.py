@@ -23,7 +23,7 @@ import duckdb
 import jinja2
 import pytest
 import werkzeug.serving
-from browserhulp import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+from browserhulp import CHROMIUM, CHROMIUM_ARGS, free_port, serve, wacht_tot_klaar
 
 with warnings.catch_warnings():
     # Authlib puts an "always" filter for its own deprecations first; the test provider's use of
@@ -227,6 +227,7 @@ def geen_navigatie(page) -> None:
     Streamlit makes of the files in pages/ when the script stops before st.navigation
     (it would name every page, Gegevens aanleveren and Logboek included)."""
     assert page.get_by_test_id("stSidebarNav").count() == 0
+    assert page.get_by_test_id("stPageLink-NavLink").count() == 0
     for naam in ("aanleveren", "logboek", "snapshots", "instroom"):
         assert page.get_by_role("link", name=naam).count() == 0, naam
 
@@ -249,14 +250,13 @@ def navigatie(page) -> tuple[set[str], set[str]]:
     """The page titles and section headers in the sidebar navigation."""
     from playwright.sync_api import expect
 
-    nav = page.get_by_test_id("stSidebarNav")
-    expect(nav).to_be_visible(timeout=WACHT)
-    meer = nav.get_by_role("button", name="more", exact=False)  # "View n more" when collapsed
-    if meer.count():
-        meer.click()
-    titels = nav.get_by_test_id("stSidebarNavLink").locator("span[label]")
-    koppen = nav.get_by_test_id("stNavSectionHeader")
-    return ({t.get_attribute("label") for t in titels.all()},
+    # the landmark monitor/toegankelijkheid.js makes of the sidebar's page links
+    nav = page.get_by_role("navigation", name="Pagina's")
+    expect(nav.get_by_test_id("stPageLink-NavLink").first).to_be_visible(timeout=WACHT)
+    wacht_tot_klaar(page)  # every link of the run drawn
+    titels = nav.get_by_test_id("stPageLink-NavLink").get_by_test_id("stMarkdownContainer")
+    koppen = nav.locator("strong")
+    return ({t.inner_text().strip() for t in titels.all()},
             {k.inner_text().strip() for k in koppen.all()})
 
 
@@ -343,7 +343,7 @@ def test_beheerder_opens_the_beheer_pages(server, idp, mappen, page, verzoeken):
     email = GEBRUIKERS["bea"]["email"]
     voor = [r for r in logins(mappen["logboek"]) if r["wie"] == email]
     inloggen(page, server, idp, "bea")
-    nav = page.get_by_test_id("stSidebarNav")
+    nav = page.get_by_role("navigation", name="Pagina's")
     nav.get_by_role("link", name="Gegevens aanleveren").click()
     expect(page.get_by_role("heading", name="Gegevens aanleveren")).to_be_visible(timeout=WACHT)
     # the delivery page names who delivers: the e-mail of the ID token

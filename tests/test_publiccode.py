@@ -207,7 +207,16 @@ def licentie(naam: str) -> str:
         return veld
     klassen = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or []
                if c.startswith("License ::")]
-    return " AND ".join(klassen)
+    if klassen:
+        return " AND ".join(klassen)
+    # no field and no classifier: the title of the licence file it ships ("MIT License")
+    dist = metadata.distribution(naam)
+    for bestand in meta.get_all("License-File") or []:
+        tekst = dist.read_text(f"licenses/{bestand}") or dist.read_text(bestand) or ""
+        titel = tekst.strip().split("\n")[0].strip()
+        if titel and len(titel) <= 40:
+            return titel
+    return ""
 
 
 def past(expressie: str) -> bool:

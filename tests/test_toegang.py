@@ -121,17 +121,16 @@ def snapshot_dir(shipped_warehouse: Path, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture
 def navigatie(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
-    """The page titles each run of the dashboard showed in its navigation (a navigation the
-    login gate registers hidden shows none)."""
+    """The page titles each run of the dashboard showed in its navigation (the sidebar's page
+    links, monitor.ui.navigatie; a run the login gate stops shows none)."""
     gezien: list[set[str]] = []
-    echt = st.navigation
+    echt = ui.navigatie
 
-    def vang(paginas, **opties):
-        if opties.get("position") != "hidden":
-            gezien.append({p.title for lijst in paginas.values() for p in lijst})
-        return echt(paginas, **opties)
+    def vang(plek, secties):
+        gezien.append({p.title for lijst in secties.values() for p in lijst})
+        return echt(plek, secties)
 
-    monkeypatch.setattr(st, "navigation", vang)
+    monkeypatch.setattr(ui, "navigatie", vang)
     return gezien
 
 
