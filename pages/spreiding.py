@@ -73,7 +73,8 @@ with trend_kolom:
     if index_tabel.empty:
         ui.leeg()
     else:
-        ui.grafiek(view.index_figuur(index_tabel, "Dissimilariteitsindex per kwartaal"),
+        ui.grafiek(view.index_figuur(index_tabel, "Dissimilariteitsindex per kwartaal",
+                                     sel.voorziening),
                    index_tabel, "spreidingsindex-per-kwartaal", INDEX_DEFINITIE, "index")
 
 # --- map and flows: the whole region in the chosen quarter ---------------------------------------

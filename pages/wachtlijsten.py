@@ -85,8 +85,10 @@ with links:
         ui.leeg()
     else:
         ui.grafiek(
-            view.fig_categorie(producten, "Wachtlijst per product (regio)", y_titel,
-                               decimalen, PRODUCTEN[sel.voorziening]),
+            view.met_streefwaarde(
+                view.fig_categorie(producten, "Wachtlijst per product (regio)", y_titel,
+                                   decimalen, PRODUCTEN[sel.voorziening], sel.voorziening),
+                sel.voorziening, sel.per_10000, sel.dimensie),
             view.tabel_categorie(producten, "Product", eenheid),
             "wachtlijst-per-product", labels.DEFINITIES["wachtlijst"], "wl_product",
         )
@@ -102,7 +104,7 @@ with rechts:
     else:
         ui.grafiek(
             view.fig_categorie(clusters, "Wachtlijst per cluster (regio)", y_titel,
-                               decimalen, CLUSTERS),
+                               decimalen, CLUSTERS, sel.voorziening),
             view.tabel_categorie(clusters, "Cluster", eenheid),
             "wachtlijst-per-cluster", labels.DEFINITIES["wachtlijst"], "wl_cluster",
         )
@@ -124,8 +126,11 @@ if herkomst.empty:
     ui.leeg()
 else:
     ui.grafiek(
-        view.fig_gemeenten(herkomst, charts.gemeente_kleuren(gemeenten),
-                           "Wachtlijst per herkomstgemeente", y_titel, decimalen),
+        view.met_streefwaarde(
+            view.fig_gemeenten(herkomst, charts.gemeente_kleuren(gemeenten),
+                               "Wachtlijst per herkomstgemeente", y_titel, decimalen,
+                               sel.voorziening),
+            sel.voorziening, sel.per_10000, sel.dimensie),
         view.tabel_gemeente(herkomst, eenheid),
         "wachtlijst-per-herkomstgemeente", labels.DEFINITIES["wachtlijst"], "wl_herkomst",
     )
@@ -143,7 +148,7 @@ with links:
         ui.leeg()
     else:
         ui.grafiek(
-            view.fig_wachttijd(wachttijd, "Wachttijd tot instroom (regio)"),
+            view.fig_wachttijd(wachttijd, "Wachttijd tot instroom (regio)", sel.voorziening),
             view.tabel_wachttijd(wachttijd), "wachttijd",
             f"{labels.DEFINITIES['wachttijd_mediaan_dagen']} Het 90e percentiel: 9 op de 10 "
             "wachtten korter.", "wl_wachttijd",
@@ -156,7 +161,11 @@ with rechts:
         ui.leeg()
     else:
         ui.grafiek(
-            view.fig_vrij(vrij, "Wachtlijst en vrije plekken (regio)"),
+            # the wachtlijst next to the free places is the whole voorziening's when the
+            # capacity is (always in people)
+            view.met_streefwaarde(
+                view.fig_vrij(vrij, "Wachtlijst en vrije plekken (regio)", sel.voorziening),
+                sel.voorziening, False, capaciteit_dimensie),
             view.tabel_vrij(vrij), "wachtlijst-en-vrije-plekken",
             "Vrije plekken: capaciteit min bezetting op de laatste dag van het kwartaal; "
             "negatief betekent meer cliënten dan geregistreerde plekken.", "wl_vrij",

@@ -482,8 +482,11 @@ def test_events_from_config_mark_the_report_and_the_dashboard_charts(
     verteld = charts.staaf(frame.assign(cat="x"), "periode", "cat", {}, "Instroom",
                            voorzieningen=["BW"])
     for f in (genoemd, verteld):
-        assert [a.text for a in f.layout.annotations] == ["Nieuwe toegang BW"]
+        # the event's label (the bars carry their value labels as well)
+        assert [a.text for a in f.layout.annotations
+                if a.name.startswith(charts.GEBEURTENIS)] == ["Nieuwe toegang BW"]
         assert [s.x0 for s in f.layout.shapes] == [1.5]
+    assert charts.waardelabels(verteld) == ["1", "2", "3"]
     assert not charts.lijn_per_gemeente(frame, {}, "Instroom per kwartaal").layout.shapes
 
 

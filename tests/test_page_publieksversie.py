@@ -23,6 +23,7 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from etl import settings
+from monitor import charts
 from monitor import snapshots as lezer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,6 +180,14 @@ def assert_zoals_gepubliceerd(at: AppTest, downloads, verwacht: dict, kop: str, 
         y = punten(fig, label)[periode]
         assert y is None or pd.isna(y), (periode, label, y)  # a gap, never 0
         assert any(f"{periode} · {label}: {teken}" in t.value for t in at.text)
+    # a bar chart's value label over a stack with a hidden figure is a mark, never a number
+    waardelabels = {a["x"]: a["text"] for a in fig["layout"].get("annotations", [])
+                    if a.get("name") == charts.WAARDELABEL}
+    if waardelabels:
+        plekken = list(fig["layout"]["xaxis"]["categoryarray"])
+        tekens = {t for _, _, t in verborgen} | {"x"}
+        for periode, label, _ in verborgen:
+            assert waardelabels.get(plekken.index(periode)) in tekens, (periode, label)
 
     csv, xlsx = downloads[bestand]
     uit_csv = pd.read_csv(io.BytesIO(csv), sep=";", dtype=str, encoding="utf-8-sig")

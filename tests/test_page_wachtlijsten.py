@@ -296,5 +296,9 @@ def test_kwartaal_as_labels_each_year_once_over_long_periods():
     fig = view.kwartaal_as(go.Figure(), reversed(lang))
     assert list(fig.layout.xaxis.categoryarray) == lang
     assert list(fig.layout.xaxis.tickvals) == ["2019-K1", "2020-K1", "2021-K1", "2022-K1"]
+    assert list(fig.layout.xaxis.ticktext) == ["2019", "2020", "2021", "2022"]
+    assert fig.layout.xaxis.tickangle == 0  # never turned, never overlapping
     kort = view.kwartaal_as(go.Figure(), lang[:8])
-    assert kort.layout.xaxis.tickvals is None
+    # every quarter its own label, the year under the first quarter of each year
+    assert list(kort.layout.xaxis.ticktext) == ["K1<br>2019", "K2", "K3", "K4",
+                                                 "K1<br>2020", "K2", "K3", "K4"]

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from monitor import charts
 from monitor.views import spreiding as view
 
 # --- dissimilariteitsindex ----------------------------------------------------------------------
@@ -165,7 +166,9 @@ def test_capaciteit_tabel_with_and_without_bezettingsgraad():
     assert pd.isna(tabel["Bezettingsgraad (%)"].iloc[1])
     fig = view.capaciteit_figuur(tabel, "t", "Aantal", 0)
     bezet = next(t for t in fig.data if t.name == "Bezetting")
-    assert list(bezet.text) == ["75,0%", ""]
+    assert list(bezet.text) == ["75,0%", "–"]  # the hover; no percentage without places
+    # one label per bar: the count, the bezettingsgraad under the clients; a real 0 reads 0
+    assert charts.waardelabels(fig) == ["40", "0", "30<br>75,0%", "1"]
     assert "Bezettingsgraad (%)" not in view.capaciteit_tabel(capaciteit, bezetting, None)
 
 

@@ -384,7 +384,8 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.
     fig = charts.staaf(
         aanmeldingen, "periode", "categorie", charts.categorie_kleuren(AANMELDING_TYPES),
         f"Aanmeldingen en instroom per kwartaal — {k.naam}", eenheid(sel.per_10000),
-        decimalen=decimalen, voorzieningen=(sel.voorziening,)
+        decimalen=decimalen, voorzieningen=(sel.voorziening,),
+        teken_overig=data.teken_overig if bron.publiek else "x",
     )
     naam_instroom = "Instroom" + (" (naar verblijfsgemeente)"
                                   if sel.perspectief == "verblijf" and not k.regio else "")
@@ -411,13 +412,14 @@ def grafiek_aanmeldingen(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.
 
 def _grafiek_categorie(
     frame: pd.DataFrame, categorieen: Sequence[str], kop: str, titel: str, naam: str,
-    definitie: str, per_10000: bool,
+    definitie: str, per_10000: bool, voorziening: str, publiek: bool = False,
 ) -> charts.Grafiek | None:
     if frame.empty:
         return None
     fig = charts.staaf(
         frame, "periode", "categorie", charts.categorie_kleuren(categorieen), titel,
-        eenheid(per_10000), decimalen=2 if per_10000 else 0,
+        eenheid(per_10000), decimalen=2 if per_10000 else 0, voorzieningen=(voorziening,),
+        teken_overig=data.teken_overig if publiek else "x",
     )
     return charts.Grafiek(
         fig, tabel_categorie(frame, kop), bestandsnaam(naam, per_10000), definitie
@@ -431,6 +433,7 @@ def grafiek_product(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafi
     return _grafiek_categorie(
         frame, producten, "Product", f"Instroom per product — {k.naam}",
         "instroom-per-product", labels.DEFINITIES["instroom"] + " Naar product.", sel.per_10000,
+        sel.voorziening, bron.publiek,
     )
 
 
@@ -442,7 +445,7 @@ def grafiek_cluster(bron: InstroomBron, k: Keuze, sel: Selectie) -> charts.Grafi
     return _grafiek_categorie(
         frame, CLUSTERS, "Cluster", f"Instroom per cluster — {k.naam}", "instroom-per-cluster",
         labels.DEFINITIES["instroom"] + " Naar cluster (alleen beschermd wonen; trajecten "
-        "zonder cluster tellen niet mee).", sel.per_10000,
+        "zonder cluster tellen niet mee).", sel.per_10000, sel.voorziening, bron.publiek,
     )
 
 
@@ -477,6 +480,9 @@ def grafiek_jaarpercentage(reeks: pd.DataFrame, indicator: str, sel: Selectie,
         frame, charts.gemeente_kleuren(gemeenten), f"{titel} per jaar", "procent",
         decimalen=1, procent=True, voorzieningen=(sel.voorziening,)
     )
+    if sel.dimensie is None and TOTAAL in set(frame["gemeentecode"]):
+        # the region's target is for the whole voorziening, not for one product
+        charts.markeer_doel(fig, f"{sel.voorziening}.{indicator}", procent=True)
     return charts.Grafiek(fig, tabel_per_gemeente(frame, "Jaar"),
                           f"{titel.lower()}-per-jaar", labels.DEFINITIES[indicator])
 

@@ -113,13 +113,17 @@ def index_tabel(reeks: pd.DataFrame, van: str, tot: str) -> pd.DataFrame:
     })
 
 
-def index_figuur(tabel: pd.DataFrame, titel: str) -> go.Figure:
+def index_figuur(tabel: pd.DataFrame, titel: str, voorziening: str | None = None
+                 ) -> go.Figure:
+    """The index per quarter; the known events of `voorziening` marked (the Wlz-overgang
+    changed who is in beschermd wonen, and so the spread)."""
     frame = pd.DataFrame({
         "periode": tabel["Periode"], "gemeentecode": TOTAAL,
         "gemeente": "Dissimilariteitsindex", "waarde": tabel["Dissimilariteitsindex"],
     })
     fig = charts.lijn_per_gemeente(frame, charts.VASTE_KLEUREN, titel, "Index (0–1)",
-                                   decimalen=2)
+                                   decimalen=2,
+                                   voorzieningen=None if voorziening is None else (voorziening,))
     fig.update_yaxes(range=[0, 1], tickformat=",.1f")
     fig.update_layout(showlegend=False)
     return fig
@@ -421,16 +425,22 @@ def capaciteit_figuur(
         pd.DataFrame({"Gemeente": tabel["Gemeente"], "Reeks": naam, "waarde": tabel[naam]})
         for naam in ("Capaciteit", "Bezetting")
     ], ignore_index=True)
-    fig = charts.staaf(lang, "Gemeente", "Reeks", REEKS_KLEUREN, titel, y_titel,
-                       gestapeld=False, decimalen=decimalen)
+    onder = {}
     if "Bezettingsgraad (%)" in tabel:
         teksten = [fmt.procent(p) if p is not None and not pd.isna(p) else ""
                    for p in tabel["Bezettingsgraad (%)"]]
+        # the bezettingsgraad under the number of clients, in the bar's own value label
+        onder = {(str(g), "Bezetting"): t for g, t in zip(tabel["Gemeente"], teksten,
+                                                          strict=True) if t}
+    fig = charts.staaf(lang, "Gemeente", "Reeks", REEKS_KLEUREN, titel, y_titel,
+                       gestapeld=False, decimalen=decimalen, onderschrift=onder)
+    if onder:
         for trace in fig.data:
             if trace.name == "Bezetting":
-                trace.text = teksten
-                trace.textposition = "outside"
-                trace.cliponaxis = False
+                # in the hover, not drawn a second time
+                trace.text = [t or fmt.LEEG for t in teksten]
+                trace.textposition = "none"
+                trace.hovertemplate = f"%{{y:,.{decimalen}f}} (bezettingsgraad %{{text}})"
     return fig
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from etl.settings import TOTAAL, UITSTROOMBESTEMMINGEN
-from monitor import charts, data, fmt, labels
+from monitor import charts, data, fmt, gebeurtenissen, labels
 from monitor.filters import Selectie
 from monitor.views import gepubliceerd
 from monitor.views.instroom import (
@@ -229,8 +229,12 @@ def grafiek_bestemming(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.G
     fig = charts.staaf(
         frame, "periode", "categorie", charts.categorie_kleuren(UITSTROOMBESTEMMINGEN),
         f"Uitstroom per bestemming — {k.naam}", eenheid(sel.per_10000),
-        decimalen=2 if sel.per_10000 else 0, voorzieningen=(sel.voorziening,)
+        decimalen=2 if sel.per_10000 else 0, voorzieningen=(sel.voorziening,),
+        teken_overig=data.teken_overig if bron.publiek else "x",
     )
+    for gebeurtenis in gebeurtenissen.voor((sel.voorziening,)):
+        # a known event's spike (~250 to the Wlz in one quarter) would flatten the rest
+        charts.kap_uitschieter(fig, gebeurtenis.kwartaal, decimalen=2 if sel.per_10000 else 0)
     return charts.Grafiek(
         fig, tabel_categorie(frame, "Bestemming"),
         bestandsnaam("uitstroom-per-bestemming", sel.per_10000),
@@ -259,10 +263,15 @@ def grafiek_verdeling(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Gr
     getoond = frame.assign(reeks="Uitgestroomd", waarde=frame["aantal"])
     fig = charts.staaf(
         getoond, "klasse", "reeks", {"Uitgestroomd": KLEUR_VERDELING},
-        f"Verblijfsduur van de uitstroom {sel.van} t/m {sel.tot} — {k.naam}", "aantal",
-        voorzieningen=(sel.voorziening,),
+        "Verblijfsduur van de uitstroom", "aantal", voorzieningen=(sel.voorziening,),
     )
-    fig.update_layout(showlegend=False, hovermode="x")
+    # a half-width chart: the period and the selection on a line of their own, never cut off
+    fig.update_layout(showlegend=False, hovermode="x", margin_t=80,
+                      title_subtitle_text=f"{sel.van} t/m {sel.tot} — {k.naam}")
+    # the classes on two lines ('< 3' over 'maanden'): upright, never turned or cut off
+    klassen = [str(k) for k in getoond["klasse"]]
+    fig.update_xaxes(tickmode="array", tickvals=klassen, tickangle=0,
+                     ticktext=["<br>".join(k.rsplit(" ", 1)) for k in klassen])
     tabel = frame.rename(columns={"klasse": "Verblijfsduur", "aantal": "Aantal",
                                   "aandeel": "Aandeel (%)"})
     return charts.Grafiek(fig, tabel, "verblijfsduur-verdeling", DEFINITIE_VERDELING)

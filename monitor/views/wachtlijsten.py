@@ -208,30 +208,29 @@ def in_periode(frame: pd.DataFrame, van: str, tot: str) -> pd.DataFrame:
 
 
 def kwartaal_as(fig: go.Figure, perioden: Iterable[str]) -> go.Figure:
-    """Keep quarter labels readable: over more than three years, label only each K1."""
-    perioden = sorted(set(perioden))
-    fig.update_xaxes(categoryorder="array", categoryarray=perioden)
-    if len(perioden) > 12 and all("-K" in p for p in perioden):
-        fig.update_xaxes(tickmode="array", tickvals=[p for p in perioden if p.endswith("K1")])
-    return fig
+    """Keep quarter labels readable: the shared period axis (`charts.kwartaal_as`)."""
+    return charts.kwartaal_as(fig, perioden)
 
 
 def fig_categorie(
-    frame: pd.DataFrame, titel: str, y_titel: str, decimalen: int, volgorde: Iterable[str] = ()
+    frame: pd.DataFrame, titel: str, y_titel: str, decimalen: int, volgorde: Iterable[str] = (),
+    voorziening: str | None = None,
 ) -> go.Figure:
     """Stacked bars per category; colours follow `volgorde`, so a filtered chart keeps them."""
     bekend = list(volgorde)
     extra = [c for c in frame["categorie"].drop_duplicates() if c not in bekend]
     kleuren = charts.categorie_kleuren([*bekend, *extra])
     fig = charts.staaf(frame, x="periode", kleur="categorie", kleuren=kleuren, titel=titel,
-                       y_titel=y_titel, decimalen=decimalen)
+                       y_titel=y_titel, decimalen=decimalen, voorzieningen=_van(voorziening))
     return kwartaal_as(fig, frame["periode"])
 
 
 def fig_gemeenten(
-    frame: pd.DataFrame, kleuren: Mapping[str, str], titel: str, y_titel: str, decimalen: int
+    frame: pd.DataFrame, kleuren: Mapping[str, str], titel: str, y_titel: str, decimalen: int,
+    voorziening: str | None = None,
 ) -> go.Figure:
-    fig = charts.lijn_per_gemeente(frame, kleuren, titel, y_titel, decimalen=decimalen)
+    fig = charts.lijn_per_gemeente(frame, kleuren, titel, y_titel, decimalen=decimalen,
+                                   voorzieningen=_van(voorziening))
     return kwartaal_as(fig, frame["periode"])
 
 
@@ -248,15 +247,35 @@ def _lijnen(
     return kwartaal_as(fig, frame["periode"])
 
 
-def fig_wachttijd(frame: pd.DataFrame, titel: str) -> go.Figure:
-    return charts.opmaak(_lijnen(frame, "maat", KLEUREN_WACHTTIJD, decimalen=1), titel, "dagen")
+def met_streefwaarde(
+    fig: go.Figure, voorziening: str, per_10000: bool, dimensie: str | None
+) -> go.Figure:
+    """The region's target for the wachtlijst of `voorziening` (config/streefwaarden.toml),
+    on a chart of the whole voorziening's region figure in people: not per 10.000 inwoners
+    and not for one product (the target is neither)."""
+    if per_10000 or dimensie is not None:
+        return fig
+    return charts.markeer_doel(fig, f"{voorziening}.wachtlijst")
 
 
-def fig_vrij(frame: pd.DataFrame, titel: str) -> go.Figure:
+def _van(voorziening: str | None) -> tuple[str, ...] | None:
+    # the known events of the page's voorziening (config/gebeurtenissen.toml) on every chart
+    # of it, also when its title does not name it; None: those the chart names
+    return None if voorziening is None else (voorziening,)
+
+
+def fig_wachttijd(frame: pd.DataFrame, titel: str, voorziening: str | None = None
+                  ) -> go.Figure:
+    return charts.opmaak(_lijnen(frame, "maat", KLEUREN_WACHTTIJD, decimalen=1), titel, "dagen",
+                         voorzieningen=_van(voorziening))
+
+
+def fig_vrij(frame: pd.DataFrame, titel: str, voorziening: str | None = None) -> go.Figure:
     lang = frame.melt(id_vars="periode", value_vars=["wachtlijst", "vrij"], var_name="reeks",
                       value_name="waarde")
     lang["reeks"] = lang["reeks"].map({"wachtlijst": REEKS_WACHTLIJST, "vrij": REEKS_VRIJ})
-    fig = charts.opmaak(_lijnen(lang, "reeks", KLEUREN_VRIJ), titel, "aantal")
+    fig = charts.opmaak(_lijnen(lang, "reeks", KLEUREN_VRIJ), titel, "aantal",
+                        voorzieningen=_van(voorziening))
     # free places can be negative (more clients than places): mark zero
     fig.update_yaxes(zeroline=True, zerolinecolor="#999999")
     return fig
