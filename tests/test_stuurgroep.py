@@ -13,7 +13,7 @@ import pytest
 from browserhulp import CHROMIUM, CHROMIUM_ARGS, serve
 from streamlit.testing.v1 import AppTest
 
-from monitor import streefwaarden, wat_viel_op
+from monitor import charts, streefwaarden, wat_viel_op
 from monitor.data import kwartaal_verschuiven
 from monitor.streefwaarden import GEEN, Streefwaarde, Streefwaarden
 from monitor.views import stuurgroep as view
@@ -187,6 +187,55 @@ def test_the_stylesheet_prints_one_screen_per_a4_landscape_page():
     assert "@media screen" in presentatie and '[data-testid="stHeader"]' in presentatie
 
 
+def _tabel(g: view.GrafiekDef) -> pd.DataFrame:
+    rijen = [{"Periode": p, "Reeks": naam, "Waarde": w}
+             for _, naam in g.lijnen for p, w in (("2026-K2", 30.0), ("2026-K3", 28.0))]
+    return pd.DataFrame(rijen, columns=["Periode", "Reeks", "Waarde"])
+
+
+def _streefwaarden(fig) -> list[tuple[float, str]]:
+    lijnen = [s.y0 for s in fig.layout.shapes if (s.name or "").startswith(charts.STREEFWAARDE)]
+    teksten = [a.text for a in fig.layout.annotations
+               if (a.name or "").startswith(charts.STREEFWAARDE)]
+    return list(zip(lijnen, teksten, strict=True))
+
+
+@pytest.mark.parametrize("groot", [False, True])
+def test_a_chart_draws_the_target_of_each_series_that_has_one(groot):
+    config = shipped()
+    g = view.scherm("wachtlijsten").grafiek
+    fig = view.figuur(g, _tabel(g), groot=groot, doelen=config)
+    # only Beschermd wonen has a target (config/streefwaarden.toml); the label says whose
+    doel = config.get("BW.wachtlijst")
+    assert _streefwaarden(fig) == [
+        (doel.streefwaarde, f"Beschermd wonen – {charts.streefwaarde_label(doel)}")]
+    assert fig.layout.yaxis.autorangeoptions.include == (doel.streefwaarde,)
+    for s in view.SCHERMEN:  # no other chart of the page has a series with a target
+        if s.grafiek and s.grafiek.lijnen and s.code != "wachtlijsten":
+            assert _streefwaarden(view.figuur(s.grafiek, _tabel(s.grafiek), doelen=config)) \
+                == [], s.code
+    # without the targets (the report's call) no line
+    assert _streefwaarden(view.figuur(g, _tabel(g))) == []
+    # a series that is not in the chart's data gets no target line either
+    zonder_bw = _tabel(g)[lambda t: t["Reeks"] != "Beschermd wonen"]
+    assert _streefwaarden(view.figuur(g, zonder_bw, doelen=config)) == []
+
+
+def test_presentation_charts_take_the_room_the_screen_leaves():
+    g = view.scherm("bw").grafiek
+    assert view.figuur(g, _tabel(g)).layout.height == 300  # the page and the print
+    assert view.figuur(g, _tabel(g), groot=True).layout.height is None  # stretched
+
+
+def test_the_presentation_stylesheet_fits_one_screen_and_keeps_the_banner():
+    css = view.stijl(presentatie=True)
+    assert "font-size: clamp(12px, min(2.1vh, 1.18vw), 26px)" in css  # scales with the screen
+    assert "height: 100vh" in css
+    verborgen = [regel.split("{")[0] for regel in css.split("}") if "display: none" in regel]
+    assert not any("stAlert" in r or "stNotification" in r for r in verborgen)  # Demodata stays
+    assert "white-space: normal" in css  # tile labels and 'gunstig/ongunstig' wrap
+
+
 # --- the page in AppTest, against kerncijfers ----------------------------------------------------
 
 
@@ -304,15 +353,15 @@ def test_presentation_mode_walks_every_screen_with_volgende(app, shipped_warehou
     assert at.toggle(key="sg_presentatie").value is True
     assert at.selectbox(key="sg_kwartaal").value == "2024-K4"
     assert not at.title  # no page title: one screen fills the projector
-    for index, code in enumerate(view.SCHERM_CODES):
+    for code in view.SCHERM_CODES:
         scherm = view.scherm(code)
         assert [h.value for h in at.header] == [f"{scherm.titel} · 2024-K4"], code
         if code == view.SAMENVATTING:
             assert not at.metric
         else:
             assert_scherm(at, shipped_warehouse, code, "2024-K4")
-        if index:
-            assert at.query_params["sg_scherm"] == scherm.titel
+        # the link names the screen by its short code
+        assert at.query_params["sg_scherm"] == code
         at = at.button(key="sg_volgende").click().run()
         assert not at.exception
     # past the last screen Volgende stays there; Vorige goes back
@@ -321,17 +370,54 @@ def test_presentation_mode_walks_every_screen_with_volgende(app, shipped_warehou
     assert [h.value for h in at.header] == ["Spreiding · 2024-K4"]
 
 
-def test_a_link_opens_a_screen_of_a_quarter(app, shipped_warehouse):
+@pytest.mark.parametrize(
+    ("link", "code"),
+    [
+        ("bw", "bw"),
+        ("Beschermd wonen", "bw"),  # a link from before the codes (the screen's title)
+        ("op", view.SAMENVATTING),  # an alias
+        ("bestaat-niet", view.SAMENVATTING),  # an unknown screen: the first one
+    ],
+)
+def test_a_link_opens_a_screen_of_a_quarter(app, shipped_warehouse, link, code):
     app.query_params["sg_presentatie"] = "true"
     app.query_params["sg_kwartaal"] = "2025-K4"
-    app.query_params["sg_scherm"] = "Beschermd wonen"
+    app.query_params["sg_scherm"] = link
     at = open_stuurgroep(app)
     assert not at.exception
-    assert at.get("button_group")[0].value == "bw"
-    assert [h.value for h in at.header] == ["Beschermd wonen · 2025-K4"]
+    assert at.get("button_group")[0].value == code
+    assert [h.value for h in at.header] == [f"{view.scherm(code).titel} · 2025-K4"]
+    assert at.query_params["sg_scherm"] == code  # the link now says it in the code
+    assert at.query_params["sg_kwartaal"] == "2025-K4"
+    if link != "bw":
+        return
     assert_scherm(at, shipped_warehouse, "bw", "2025-K4")  # K4: the year 2025 itself
+    # the next screen's code follows in the link
+    at = at.button(key="sg_volgende").click().run()
+    assert at.query_params["sg_scherm"] == view.buur(code, 1)
     at = at.toggle(key="sg_presentatie").set_value(False).run()
     assert len(at.header) == len(view.SCHERMEN)  # all screens below each other
+    assert "sg_scherm" not in at.query_params  # the link names no screen any more
+    # switched on again: the first screen
+    at = at.toggle(key="sg_presentatie").set_value(True).run()
+    assert [h.value for h in at.header] == [f"{view.SCHERMEN[0].titel} · 2025-K4"]
+    assert at.query_params["sg_scherm"] == view.SCHERM_CODES[0]
+
+
+def test_the_codes_are_stable_and_explained_on_the_page(app):
+    # shared links depend on them: change a code only with an alias for the old one
+    assert view.SCHERM_CODES == ("samenvatting", "bw", "mo", "vo", "e33", "spreiding",
+                                 "wachtlijsten")
+    for s in view.SCHERMEN:
+        assert view.scherm_uit_link(s.code) == s.code
+        assert view.scherm_uit_link(f"  {s.titel.upper()} ") == s.code
+    assert view.scherm_uit_link("op") == view.SAMENVATTING
+    assert view.scherm_uit_link(None) is None and view.scherm_uit_link("") is None
+    assert view.scherm_uit_link("<script>") is None
+    at = open_stuurgroep(app)
+    uitleg = at.toggle(key="sg_presentatie").help
+    assert "`?sg_presentatie=true&sg_scherm=bw`" in uitleg
+    assert all(f"`{s.code}` ({s.titel})" in uitleg for s in view.SCHERMEN)
 
 
 def test_a_broken_config_stops_the_page_with_a_clear_message(app, tmp_path, monkeypatch):

@@ -57,11 +57,16 @@ class GrafiekDef:
 
 @dataclass(frozen=True)
 class Scherm:
-    code: str  # in the URL (?sg_scherm=bw)
+    code: str  # in the link (?sg_scherm=bw): stable, see SCHERM_CODES
     titel: str
     tegels: tuple[TegelDef, ...] = ()
     grafiek: GrafiekDef | None = None
     toelichting: str = ""
+    kort: str = ""  # the name in presentation mode's screen switch (default: the title)
+
+    @property
+    def knop(self) -> str:
+        return self.kort or self.titel
 
 
 SAMENVATTING = "samenvatting"
@@ -96,6 +101,7 @@ SCHERMEN: tuple[Scherm, ...] = (
         ),
         _instroom_uitstroom("BW", "beschermd wonen"),
         "Hoofddoel 2: instroom in 24-uursvoorzieningen beperken, uitstroom versnellen.",
+        kort="BW",
     ),
     Scherm(
         "mo", "Opvang (MO)",
@@ -107,6 +113,7 @@ SCHERMEN: tuple[Scherm, ...] = (
         ),
         _instroom_uitstroom("MO", "maatschappelijke opvang"),
         "Maatschappelijke opvang: instroom beperken, uitstroom naar een eigen plek versnellen.",
+        kort="MO",
     ),
     Scherm(
         "vo", "Vrouwenopvang",
@@ -118,6 +125,7 @@ SCHERMEN: tuple[Scherm, ...] = (
         ),
         _instroom_uitstroom("VO", "vrouwenopvang"),
         "Vrouwenopvang: noodbed, crisisopvang en begeleid wonen samen.",
+        kort="VO",
     ),
     Scherm(
         "e33", "Verward gedrag (E33)",
@@ -136,6 +144,7 @@ SCHERMEN: tuple[Scherm, ...] = (
             y_titel="Meldingen",
         ),
         "Volgen, geen doel: meer meldingen kan ook betere signalering zijn.",
+        kort="E33",
     ),
     Scherm(
         "spreiding", "Spreiding",
@@ -176,7 +185,11 @@ SCHERMEN: tuple[Scherm, ...] = (
         "De stand op de laatste dag van het kwartaal.",
     ),
 )
+# The screens' codes in the link (?sg_scherm=bw). Keep them stable: shared links and notes use
+# them. A link may also name a screen by its title (links made before the codes: ?sg_scherm=
+# Beschermd+wonen) or by an alias below; the page then rewrites the link to the code.
 SCHERM_CODES = tuple(s.code for s in SCHERMEN)
+ALIASSEN = {"op": SAMENVATTING, "wat-viel-op": SAMENVATTING}
 # Keys this page derives itself (not in kerncijfers).
 AFGELEID = {
     "BW.spreidingsindex": "Dissimilariteitsindex van de bezetting beschermd wonen over de "
@@ -192,6 +205,23 @@ SPREIDING_VOORZIENINGEN = ("BW", "MO")
 
 def scherm(code: str) -> Scherm:
     return SCHERMEN[SCHERM_CODES.index(code)]
+
+
+def scherm_uit_link(waarde: str | None) -> str | None:
+    """The screen a link's ?sg_scherm= asks for: its code, an alias or its title (any case,
+    surrounding spaces ignored); None for anything else."""
+    if not waarde:
+        return None
+    gezocht = " ".join(waarde.split()).casefold()
+    for s in SCHERMEN:
+        if gezocht in (s.code.casefold(), s.titel.casefold()):
+            return s.code
+    return ALIASSEN.get(gezocht)
+
+
+def scherm_codes_tekst() -> str:
+    """'`samenvatting` (Wat viel op), `bw` (Beschermd wonen), …' for the page's help text."""
+    return ", ".join(f"`{s.code}` ({s.titel})" for s in SCHERMEN)
 
 
 def buur(code: str | None, stap: int) -> str:
@@ -583,8 +613,12 @@ def _rond(waarde: float, eenheid: str) -> float:
     return round(float(waarde), 4 if eenheid == INDEX else 2)
 
 
-def figuur(g: GrafiekDef, tabel: pd.DataFrame, groot: bool = False) -> go.Figure:
-    """A line per series (or per bron) with the shared look; larger type for a projector."""
+def figuur(g: GrafiekDef, tabel: pd.DataFrame, groot: bool = False,
+           doelen: Streefwaarden | None = None) -> go.Figure:
+    """A line per series (or per bron) with the shared look; with `doelen` the target of each
+    series that has one (config/streefwaarden.toml) as a dotted line. `groot`: presentation
+    mode, larger type and no fixed height (the page stretches the chart over the room that
+    the screen leaves)."""
     reeks = "Bron" if g.jaren_per_bron else "Reeks"
     frame = pd.DataFrame({
         "periode": tabel["Periode"], "gemeentecode": tabel[reeks], "gemeente": tabel[reeks],
@@ -595,14 +629,26 @@ def figuur(g: GrafiekDef, tabel: pd.DataFrame, groot: bool = False) -> go.Figure
     fig = charts.lijn_per_gemeente(frame, kleuren, g.titel, g.y_titel, decimalen=decimalen)
     if g.eenheid == INDEX:
         fig.update_yaxes(tickformat=",.2f")
+    for sleutel, naam in g.lijnen if doelen is not None else ():
+        doel = doelen.get(sleutel)
+        if doel is None or doel.streefwaarde is None or naam not in set(tabel[reeks]):
+            continue
+        label = charts.streefwaarde_label(doel, procent=g.eenheid == PROCENT)
+        # on a chart of several series the label says whose target it is
+        charts.markeer_streefwaarde(fig, doel.streefwaarde,
+                                    f"{naam} – {label}" if len(g.lijnen) > 1 else label,
+                                    procent=g.eenheid == PROCENT)
     # explicit sizes: Streamlit's chart theme would otherwise set its own small ticks
     tekst = 18 if groot else 12
-    fig.update_layout(height=430 if groot else 300, font={"size": tekst},
-                      title={"font": {"size": 26 if groot else 16}},
-                      legend={"font": {"size": tekst}}, margin={"t": 50, "b": 10},
-                      hoverlabel={"font": {"size": tekst}})
+    fig.update_layout(font={"size": tekst}, title={"font": {"size": 22 if groot else 16}},
+                      legend={"font": {"size": tekst}}, hoverlabel={"font": {"size": tekst}},
+                      margin={"t": 44 if groot else 50, "b": 4 if groot else 10})
+    if not groot:
+        fig.update_layout(height=300)
     fig.update_xaxes(tickfont={"size": tekst - 2 if groot else 11})
     fig.update_yaxes(tickfont={"size": tekst}, title_font={"size": tekst})
+    if groot:
+        fig.update_annotations(font_size=tekst - 2)  # targets and known events
     return fig
 
 
@@ -670,30 +716,158 @@ def stijl(presentatie: bool) -> str:
 }}
 """
     if presentatie:
-        verbergen = ", ".join(_CHROME)
-        css += f"""
+        css += _presentatie_css(scherm)
+    return f"<style>{css}</style>"
+
+
+# Presentation mode fills one screen, without scrolling, at any 16:9 (or 16:10) size. The root
+# font size follows the viewport's height, so every rem-based size of Streamlit and of this
+# page scales with it: what fits at 1366x768 fits at 1920x1080 the same way. The app's column is
+# a flex column exactly as high as the viewport; the screen takes the room left under the
+# banner and the controls, and its chart (drawn with height="stretch") the room left under the
+# tiles. Nothing is hidden by overflow: content that does not fit makes the page scroll, which
+# the browser test catches.
+PRESENTATIE_MIN_GRAFIEK = "11rem"  # below this a chart is no longer readable on a projector
+
+
+def _presentatie_css(scherm: str) -> str:
+    verbergen = ", ".join(_CHROME)
+    blok = '[data-testid="stMainBlockContainer"]'
+    kolom = f'{blok} > [data-testid="stVerticalBlock"]'
+    grafiek = f'{scherm} [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"])'
+    return f"""
 @media screen {{
+  html {{ font-size: clamp(12px, min(2.1vh, 1.18vw), 26px) !important; }}
   {verbergen} {{ display: none !important; }}
-  [data-testid="stMainBlockContainer"] {{
-    padding: 0.75rem 2.5rem 1rem !important; max-width: 100% !important;
+  [data-testid="stMain"] {{ padding: 0 !important; }}
+  {blok} {{
+    padding: 0.4rem 1.5rem 0.3rem !important; max-width: 100% !important;
+    min-height: 100vh; height: 100vh; box-sizing: border-box; display: flex;
+    flex-direction: column;
   }}
-  {scherm} [data-testid="stExpander"], {scherm} [data-testid="stDownloadButton"] {{
+  {kolom} {{ flex: 1 1 auto; min-height: 0; gap: 0.4rem !important; }}
+  /* styles and scripts take no room (and no gap) */
+  {kolom} > [data-testid="stElementContainer"]:has(> [data-testid="stHtml"]):not(
+    :has(> [data-testid="stHtml"] > :not(style, script))),
+  {kolom} > [data-testid="stLayoutWrapper"]:has(> .st-key-toegankelijkheid) {{
     display: none !important;
   }}
-  {scherm} h2 {{ font-size: 3rem !important; padding-top: 0.25rem !important; }}
-  {scherm} [data-testid="stMetricValue"], {scherm} [data-testid="stMetricValue"] p {{
-    font-size: 4.5rem !important; line-height: 1.1 !important;
+  /* the banners (Demodata, snapshot, publieksversie) stay, in one compact line */
+  {kolom} > [data-testid="stElementContainer"] [data-testid="stAlertContainer"] {{
+    padding: 0.3rem 0.75rem !important;
   }}
-  {scherm} [data-testid="stMetricLabel"] p {{ font-size: 1.5rem !important; }}
-  {scherm} [data-testid="stMetricDelta"] p {{ font-size: 1.5rem !important; }}
-  {scherm} [data-testid="stMetricDeltaDescription"] p {{ font-size: 1.2rem !important; }}
-  {scherm} [data-testid="stMetricDelta"] svg {{ width: 1.75rem; height: 1.75rem; }}
+  {kolom} > [data-testid="stElementContainer"] [data-testid="stAlert"] p {{
+    font-size: 0.85rem !important; line-height: 1.3 !important;
+  }}
+  /* the quarter keeps its label for a screen reader, not on the screen */
+  .st-key-sg_kwartaal [data-testid="stWidgetLabel"] {{
+    position: absolute !important; width: 1px !important; height: 1px !important;
+    overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap;
+  }}
+  [data-testid="stLayoutWrapper"]:has(> {scherm}) {{
+    flex: 1 1 auto; min-height: 0; display: flex; flex-direction: column;
+  }}
+  {scherm} {{ flex: 1 1 auto; min-height: 0; gap: 0.4rem !important; }}
+  {scherm} [data-testid="stExpander"], {scherm} [data-testid="stDownloadButton"],
+  {scherm} [data-testid="stElementContainer"]:has([data-testid="stDownloadButton"]),
+  {scherm} [data-testid="stLayoutWrapper"]:has([data-testid="stDownloadButton"]) {{
+    display: none !important;
+  }}
+  {grafiek} {{ flex: 1 1 0 !important; min-height: {PRESENTATIE_MIN_GRAFIEK} !important; }}
+  /* overflow: Plotly's first, hidden draw is 450px high until it takes the room it has */
+  {grafiek} [data-testid="stPlotlyChart"] {{ height: 100% !important; overflow: hidden; }}
+  {scherm} h2 {{
+    font-size: 2.1rem !important; line-height: 1.15 !important; padding: 0 !important;
+  }}
+  {scherm} [data-testid="stHeading"], {scherm} [data-testid="stHeading"] * {{
+    margin-bottom: 0 !important;
+  }}
+  {scherm} h3 {{ font-size: 1.4rem !important; padding: 0.25rem 0 0 !important; }}
+  {scherm} [data-testid="stVerticalBlockBorderWrapper"], {scherm} .stVerticalBlock {{
+    gap: 0.2rem;
+  }}
+  {scherm} [data-testid="stHorizontalBlock"] {{ gap: 0.75rem !important; }}
+  /* tiles: nothing cut off; labels and 'gunstig/ongunstig' wrap instead */
+  {scherm} [data-testid="stMetricLabel"], {scherm} [data-testid="stMetricLabel"] *,
+  {scherm} [data-testid="stMetricDelta"], {scherm} [data-testid="stMetricDelta"] *,
+  {scherm} [data-testid="stMetric"] * {{
+    white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important;
+  }}
+  {scherm} [data-testid="stMetricLabel"] p {{ font-size: 1.1rem !important; }}
+  {scherm} [data-testid="stMetricValue"], {scherm} [data-testid="stMetricValue"] p {{
+    font-size: 2.9rem !important; line-height: 1.05 !important;
+  }}
+  {scherm} [data-testid="stMetricDelta"] p {{ font-size: 1.05rem !important; }}
+  {scherm} [data-testid="stMetricDelta"] svg {{ width: 1.2rem; height: 1.2rem; }}
   {scherm} .stMarkdown p, {scherm} .stMarkdown li {{
-    font-size: 1.5rem !important; line-height: 1.45 !important;
+    font-size: 1rem !important; line-height: 1.35 !important;
+  }}
+  {scherm} .st-key-sg_wat .stMarkdown li, {scherm} .st-key-sg_doelen_regels .stMarkdown li {{
+    font-size: 1.25rem !important; line-height: 1.4 !important;
   }}
   {scherm} .stCaption p, {scherm} [data-testid="stCaptionContainer"] p {{
-    font-size: 1.25rem !important;
+    font-size: 1rem !important; line-height: 1.3 !important;
+  }}
+  {scherm} [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"])
+    ~ [data-testid="stElementContainer"] [data-testid="stCaptionContainer"] p {{
+    font-size: 0.75rem !important;
+  }}
+  /* captions without Streamlit's negative margin, which would let them hang out below */
+  {kolom} [data-testid="stCaptionContainer"] {{ margin-bottom: 0 !important; }}
+  {kolom} [data-testid="stCaptionContainer"] p {{ margin-bottom: 0 !important; }}
+  /* the footer (version, sources) stays, small */
+  [data-testid="stLayoutWrapper"]:has(> {scherm}) ~ [data-testid="stElementContainer"] p {{
+    font-size: 0.7rem !important; margin: 0 !important;
   }}
 }}
 """
-    return f"<style>{css}</style>"
+
+
+# Arrow keys from the start. The Vorige/Volgende buttons carry Streamlit's own shortcuts
+# (shortcut="left"/"right"), which leave two gaps that this closes:
+# - Streamlit ignores them while an input has the focus, and after a click or Space on the
+#   Presentatiemodus switch the focus sits in its checkbox, where the keys mean nothing else:
+#   there they are handed to the buttons.
+# - Streamlit loads a widget's code when it first shows one, so just after the page opened (or
+#   the switch was turned on) the buttons and their shortcuts may not be there yet: a key
+#   pressed then is kept and applied as soon as the button appears (for a few seconds).
+# Everywhere else Streamlit's own shortcuts do the work, so no key ever moves two screens; in a
+# field that takes arrow keys itself (the Kwartaal box) they keep their own meaning.
+PRESENTATIE_SCRIPT = """<script>
+(() => {
+  if (window.__stuurgroepToetsen) return;
+  window.__stuurgroepToetsen = true;
+  const knop = (stap) => document.querySelector(
+    stap < 0 ? ".st-key-sg_vorige button" : ".st-key-sg_volgende button");
+  const gevraagd = () => /\\/stuurgroep\\/?$/.test(location.pathname)
+    && new URLSearchParams(location.search).get("sg_presentatie") === "true";
+  let wachtend = null;
+  const druk = (tot) => {
+    if (wachtend === null) return;
+    const k = knop(wachtend);
+    if (k && !k.disabled) { wachtend = null; k.click(); }
+    else if (Date.now() < tot) setTimeout(() => druk(tot), 50);
+    else wachtend = null;
+  };
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    const doel = e.target instanceof Element ? e.target : null;
+    const schakelaar = !!(doel && doel.closest(".st-key-sg_presentatie"));
+    if (!schakelaar && doel && doel.closest(
+      "input, textarea, select, [contenteditable=true], [role=combobox], [role=listbox]")) return;
+    const stap = e.key === "ArrowLeft" ? -1 : 1;
+    const k = knop(stap);
+    if (k) {
+      if (!schakelaar) return;  // Streamlit's own shortcut
+      e.preventDefault();
+      if (!k.disabled) k.click();
+    } else if (gevraagd()) {
+      e.preventDefault();
+      wachtend = stap;
+      druk(Date.now() + 5000);
+    }
+  });
+})();
+</script>"""
