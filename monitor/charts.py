@@ -88,7 +88,7 @@ def opmaak(
                      tickfont_color=TEKSTKLEUR, title_font_color=TEKSTKLEUR)
     fig.update_yaxes(
         tickfont_color=TEKSTKLEUR, title_font_color=TEKSTKLEUR,
-        title=y_titel or None, gridcolor="#E5E5E5", rangemode="tozero", automargin=True,
+        title_text=y_titel or None, gridcolor="#E5E5E5", rangemode="tozero", automargin=True,
         ticksuffix="%" if procent else "", tickformat=",.1f" if procent else ",~r",
     )
     kwartaal_as(fig)

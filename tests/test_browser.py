@@ -98,3 +98,93 @@ def test_no_request_leaves_the_machine(server, page):
         page.get_by_text("Flevomonitor").first.wait_for(timeout=30_000)
         page.wait_for_load_state("networkidle")
     assert elders == []
+
+
+def _tegel(page, label_begin: str) -> str:
+    """The shown value of the tile whose label starts with `label_begin`."""
+    tegel = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").filter(has_text=label_begin))
+    return tegel.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def test_a_filter_change_changes_the_figures_and_its_link_opens_the_same_view(
+        server, browser, shipped_warehouse):
+    from browserhulp import wacht_tot_klaar
+    from paginahulp import reeks
+    from playwright.sync_api import expect
+
+    from monitor import fmt, labels
+
+    bw = reeks(shipped_warehouse, "BW", "instroom", "TOTAAL", "regio")
+    mo = reeks(shipped_warehouse, "MO", "instroom", "TOTAAL", "regio")
+    kwartaal = max(bw)
+    assert bw[kwartaal] != mo[kwartaal]  # else the change would prove nothing
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{server}/instroom")
+    wacht_tot_klaar(page)
+    assert _tegel(page, f"Instroom {kwartaal}") == fmt.getal(bw[kwartaal])
+
+    # the filter as a user changes it: open the sidebar's box (by keyboard: it sits below the
+    # fold of the sidebar), click the option
+    keuze = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Voorziening")
+    keuze.focus()
+    keuze.press("ArrowDown")
+    page.get_by_role("option", name=labels.VOORZIENINGEN["MO"]).click()
+    expect(page.get_by_test_id("stMetric").filter(has_text=f"Instroom {kwartaal}")
+           .get_by_test_id("stMetricValue")).to_have_text(fmt.getal(mo[kwartaal]),
+                                                           timeout=30_000)
+    assert "voorziening=MO" in page.url
+    gedeeld = page.url
+    context.close()
+
+    # the copied link in a new session (nothing in its state): the same view
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(gedeeld)
+    wacht_tot_klaar(page)
+    assert _tegel(page, f"Instroom {kwartaal}") == fmt.getal(mo[kwartaal])
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Voorziening")
+           ).to_have_value(labels.VOORZIENINGEN["MO"])
+    context.close()
+
+
+def test_a_csv_download_equals_the_table_under_its_chart(server, browser, shipped_warehouse,
+                                                         monkeypatch):
+    """The first chart of Instroom: the CSV the browser downloads holds exactly the table the
+    page shows under the chart (read from the same page run by AppTest)."""
+    import io
+
+    import paginahulp
+    import pandas as pd
+    from browserhulp import wacht_tot_klaar
+
+    at = paginahulp.open_page(paginahulp.dashboard(shipped_warehouse, monkeypatch),
+                              "pages/instroom.py")
+    tabellen = [d.value.data if hasattr(d.value, "data") else d.value  # a Styler: its figures
+                for d in at.dataframe]
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="nl-NL",
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server}/instroom")
+    wacht_tot_klaar(page)
+    with page.expect_download(timeout=30_000) as download:
+        # the CSV button under the first chart (its key: the page's chart key + _csv)
+        page.locator(".st-key-instroom_aanmeldingen_csv").get_by_role("button").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    inhoud = Path(download.value.path()).read_bytes()
+    context.close()
+    assert inhoud.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
+    csv = pd.read_csv(io.BytesIO(inhoud), sep=";", decimal=",", encoding="utf-8-sig")
+    # the page's table with these headers (each chart's table has its own)
+    [tabel] = [t for t in tabellen if [str(k) for k in t.columns] == list(csv.columns)]
+    assert "Instroom" in tabel.columns
+    assert len(csv) == len(tabel) > 0
+    for kolom in tabel.columns:
+        verwacht = tabel[kolom].reset_index(drop=True)
+        gekregen = csv[str(kolom)]
+        if pd.api.types.is_numeric_dtype(verwacht):
+            pd.testing.assert_series_equal(gekregen.astype(float), verwacht.astype(float),
+                                           check_names=False, atol=1e-9)
+        else:
+            assert gekregen.astype(str).tolist() == verwacht.astype(str).tolist(), kolom

@@ -29,6 +29,7 @@ PAGINAS = {
     "stuurgroep": "/stuurgroep", "definities": "/definities", "snapshots": "/snapshots",
     "aanleveren": "/aanleveren", "logboek": "/logboek",
     "stuurgroep-presentatie": "/stuurgroep?sg_presentatie=true",
+    "stuurgroep-presentatie-wachtlijsten": "/stuurgroep?sg_presentatie=true&sg_scherm=wachtlijsten",
     "instroom-publieksversie": "/instroom?publiek=true",
 }
 MATEN = {"1920": (1920, 1080), "1366": (1366, 768)}
