@@ -150,6 +150,8 @@ class Stuurgroep:
     # every source file (soort, bron, peildatum, demo; bestand and sha256 for the annex only)
     bronbestanden: pd.DataFrame
     bekende_gebeurtenissen: tuple[gebeurtenissen.Gebeurtenis, ...] = ()
+    # the region's targets (config/streefwaarden.toml), drawn on the charts as on the dashboard
+    doelen: streefwaarden.Streefwaarden | None = None
 
     @property
     def kwartaal(self) -> str:
@@ -198,7 +200,8 @@ def lees_stuurgroep(
     # no spreiding from counts: the derived rows came with `reeksen` (bron 'afgeleid')
     alle = _afgerond(view.reeksen(reeksen, _GEEN_SPREIDING, []))
     onderdrukt = _onderdrukt(gepubliceerd, sleutels)
-    overzicht = view.overzicht(alle, streefwaarden.laad(), kwartaal)
+    doelen = streefwaarden.laad()
+    overzicht = view.overzicht(alle, doelen, kwartaal)
     tabellen = {
         s.code: _met_gaten(s.scherm.grafiek, s.tabel, onderdrukt, kwartaal)
         for s in overzicht.schermen if s.scherm.grafiek is not None and s.tabel is not None
@@ -207,7 +210,7 @@ def lees_stuurgroep(
         manifest=manifest, meta=meta, overzicht=overzicht, gepubliceerd=gepubliceerd,
         onderdrukt=onderdrukt, tabellen=tabellen, publicatie=publicatie,
         rapport=lees_rapport(), bronbestanden=bronbestanden,
-        bekende_gebeurtenissen=gebeurtenissen.laad(),
+        bekende_gebeurtenissen=gebeurtenissen.laad(), doelen=doelen,
     )
 
 
@@ -642,13 +645,14 @@ class Grafiek:
 
 def figuur(stuurgroep: Stuurgroep, code: str) -> go.Figure | None:
     """The chart of a screen as the report draws it: the shared builder (with its known
-    events), Plotly's white template, and on a demo snapshot a DEMODATA mark in the image.
-    None when the screen has no published point to draw."""
+    events and the region's targets, as on the dashboard), Plotly's white template, and on a
+    demo snapshot a DEMODATA mark in the image. None when the screen has no published point
+    to draw."""
     inhoud = stuurgroep.overzicht.scherm(code)
     g, tabel = inhoud.scherm.grafiek, stuurgroep.tabellen.get(code)
     if g is None or tabel is None or tabel["Waarde"].notna().sum() == 0:
         return None
-    fig = view.figuur(g, tabel)
+    fig = view.figuur(g, tabel, doelen=stuurgroep.doelen)
     # Streamlit's own template is a placeholder its frontend fills in; on paper the chart
     # gets Plotly's white one, whose axes make room for their labels (automargin)
     fig.update_layout(template="plotly_white")

@@ -568,3 +568,26 @@ def test_no_chromium_is_a_dutch_refusal(monkeypatch: pytest.MonkeyPatch):
     with pytest.raises(SnapshotFout, match=r"apt-get install chromium"):
         chromium()
 
+
+
+def test_the_report_draws_the_targets_the_dashboard_draws(exports: Exports):
+    """config/streefwaarden.toml is shared: the report's Wachtlijsten chart carries the same
+    dotted target line with the same label as the Stuurgroep page's."""
+    from monitor import streefwaarden
+
+    doel = streefwaarden.laad().get("BW.wachtlijst")
+    assert doel is not None and doel.streefwaarde is not None
+    rapport = figuur(exports.stuurgroep, "wachtlijsten")
+    g = view.scherm("wachtlijsten").grafiek
+    dashboard = view.figuur(g, exports.stuurgroep.tabellen["wachtlijsten"],
+                            doelen=streefwaarden.laad())
+
+    def doellijnen(fig) -> list[tuple[float, str]]:
+        lijnen = [s for s in fig.layout.shapes if s.line.dash == "dot"]
+        teksten = [a.text for a in fig.layout.annotations if "streefwaarde" in (a.text or "")]
+        return [(s.y0, t) for s, t in zip(lijnen, teksten, strict=True)]
+
+    assert doellijnen(rapport) == doellijnen(dashboard)
+    assert doellijnen(rapport) and doellijnen(rapport)[0][0] == doel.streefwaarde
+    # a chart without a target gets none
+    assert doellijnen(figuur(exports.stuurgroep, "e33")) == []
