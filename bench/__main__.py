@@ -1,13 +1,15 @@
 """`python -m bench [--trajecten N] [--uit DIR] [--alleen bouw|queries]`: the benchmark of
-issue 10 (docs/performance.md). Never part of the tests.
+issues 10 and 11 (docs/performance.md). Never part of the tests.
 
 Generates the national dataset (bench/genereer.py) at N and at N/10 trajecten, builds every
 region's warehouse with `python -m etl build` in a subprocess (CPU time and peak memory from
 os.wait4), times DuckDB's bare read and group-by of the same files (the hand-written twin of
 the build), builds the shipped region and, when it fits in its time limit, one national
 warehouse of all municipalities; then runs every named dashboard query of monitor/queries/
-on the largest region's warehouse against a hand-written twin. Every step has a time limit,
-so the bench always ends. Results: a table on stdout and `resultaten-<date>.json` in --uit.
+on the largest region's warehouse against a hand-written twin; and, where Chromium is
+installed, `bench.browser` on the shipped region (time until each page's first chart, and
+concurrent sessions: issue 11). Every step has a time limit, so the bench always ends.
+Results: a table on stdout and `resultaten-<date>.json` in --uit.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from bench import browser as browserbench
 from bench.genereer import genereer
 from etl import settings
 
@@ -353,6 +356,11 @@ class Rapport:
     queries: list[Query] = field(default_factory=list)
     queries_op: str = ""
     niet_gedaan: list[str] = field(default_factory=list)
+    # bench.browser on the shipped region's warehouse: time to the first chart per page, and
+    # concurrent sessions (asdict of bench.browser.Pagina / Gelijktijdig)
+    browser_laden: int = 0
+    browser_paginas: list[dict] = field(default_factory=list)
+    browser_gelijktijdig: dict | None = None
 
 
 def _kaal(raw: Path, limiet_s: float) -> dict:
@@ -378,6 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nationaal-seconden", type=float, default=1800,
                         help="tijdgrens voor de landelijke bouw (0 = overslaan)")
     parser.add_argument("--runs", type=int, default=20, help="herhalingen per query")
+    parser.add_argument("--browser-laden", type=int, default=3,
+                        help="metingen per pagina in Chromium op de meegeleverde regio "
+                        "(mediaan; 0 = overslaan)")
+    parser.add_argument("--browser-sessies", type=int, default=20,
+                        help="gelijktijdige sessies op Overzicht in Chromium")
     args = parser.parse_args(argv)
     uit = (args.uit or Path(tempfile.mkdtemp(prefix="flevomonitor-bench-"))).resolve()
     uit.mkdir(parents=True, exist_ok=True)
@@ -434,9 +447,20 @@ def main(argv: list[str] | None = None) -> int:
             rapport.queries = queries(doel, args.runs, limiet_s=30)
         else:
             rapport.niet_gedaan.append(f"queries: {doel} ontbreekt (bouw eerst)")
-    rapport.niet_gedaan.append(
-        "eerste grafiek per pagina bij 20 gelijktijdige sessies (vraagt Chromium/Playwright, "
-        "zoals tests/browserhulp.py): niet gemeten")
+    meegeleverd = wh / "meegeleverd.duckdb"
+    if args.browser_laden <= 0:
+        rapport.niet_gedaan.append("browser (--browser-laden 0)")
+    elif browserbench.CHROMIUM is None:
+        rapport.niet_gedaan.append("browser: Chromium ontbreekt (apt-get install chromium)")
+    elif not meegeleverd.exists():
+        rapport.niet_gedaan.append(f"browser: {meegeleverd} ontbreekt (bouw eerst)")
+    else:
+        stap("browser: eerste grafiek per pagina, gelijktijdige sessies")
+        paginas, samen = browserbench.meet(meegeleverd, args.browser_laden,
+                                           args.browser_sessies)
+        rapport.browser_laden = args.browser_laden
+        rapport.browser_paginas = [asdict(p) for p in paginas]
+        rapport.browser_gelijktijdig = asdict(samen)
 
     druk(rapport)
     pad = uit / f"resultaten-{rapport.datum[:10]}.json"
@@ -512,6 +536,13 @@ def druk(r: Rapport) -> None:
                   f"{_f(q.tweeling_p95_ms):>8}{_f(factor):>8}"
                   f"{'-' if q.rijen is None else format(q.rijen, ','):>12}  {doelen}"
                   + (f"  ({q.melding})" if q.melding else ""))
+    if r.browser_paginas:
+        print()
+        browserbench.druk([browserbench.Pagina(**p) for p in r.browser_paginas],
+                          browserbench.Gelijktijdig(**(r.browser_gelijktijdig or {
+                              "sessies": 0, "mediaan_s": None, "max_s": None,
+                              "server_cpu_per_sessie_s": None})),
+                          r.browser_laden)
     for regel in r.niet_gedaan:
         print(f"niet gedaan: {regel}")
 

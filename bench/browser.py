@@ -121,6 +121,9 @@ async def _meet(url: str, server_pid: int | None, laden: int, sessies: int,
             except Exception as fout:  # a page that never shows its chart: reported, not fatal
                 paginas.append(Pagina(pad or "overzicht", None, None, None, str(fout)[:200]))
         await terugkerend.close()
+        if not sessies:
+            await browser.close()
+            return paginas, Gelijktijdig(0, None, None, None)
         cpu_voor = _cpu_van(server_pid) if server_pid else None
         try:
             tijden = await asyncio.gather(*(_laad(browser, url, "tegel", timeout_s * 4)
@@ -161,6 +164,36 @@ def _f(waarde: float | None) -> str:
     return "-" if waarde is None else f"{waarde:.2f}"
 
 
+def meet(warehouse: Path, laden: int, sessies: int,
+         timeout_s: float = 60.0) -> tuple[list[Pagina], Gelijktijdig]:
+    """Start the dashboard on `warehouse` and measure (see the module's docstring); also
+    called by `python -m bench`. Needs Chromium (`CHROMIUM` is None without it)."""
+    server = serve(warehouse.resolve())
+    url = next(server)
+    try:
+        pid = _server_pid(int(url.rsplit(":", 1)[1]))
+        return asyncio.run(_meet(url, pid, laden, sessies, timeout_s))
+    finally:
+        server.close()
+
+
+def druk(paginas: list[Pagina], samen: Gelijktijdig, laden: int) -> None:
+    print(f"eerste grafiek per pagina (warme server, mediaan van {laden}; doel ≤ "
+          f"{DOEL_PAGINA_S:g} s)")
+    print(f"{'pagina':<18}{'mediaan s':>10}{'max s':>8}{'eerste bezoek':>15}  doel")
+    for p in paginas:
+        doel = "-" if p.mediaan_s is None else (
+            "gehaald" if p.mediaan_s <= DOEL_PAGINA_S else "NIET gehaald")
+        print(f"{p.pad:<18}{_f(p.mediaan_s):>10}{_f(p.max_s):>8}{_f(p.nieuw_mediaan_s):>15}"
+              f"  {doel}  {p.fout}")
+    if samen.sessies:
+        print(f"\n{samen.sessies} gelijktijdige sessies op Overzicht: eerste grafiek mediaan "
+              f"{_f(samen.mediaan_s)} s, max {_f(samen.max_s)} s (doel ≤ "
+              f"{DOEL_GELIJKTIJDIG_S:g} s); server-CPU per sessie "
+              f"{_f(samen.server_cpu_per_sessie_s)} s (doel ≤ {DOEL_CPU_PER_SESSIE_S:g} s) "
+              f"{samen.fout}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.browser",
                                      description=__doc__.split("\n")[0])
@@ -183,25 +216,8 @@ def main(argv: list[str] | None = None) -> int:
 
         warehouse = werkmap / "warehouse.duckdb"
         build(PROJECT / "data" / "raw", warehouse, PROJECT / "data" / "reference")
-    server = serve(warehouse.resolve())
-    url = next(server)
-    try:
-        pid = _server_pid(int(url.rsplit(":", 1)[1]))
-        paginas, samen = asyncio.run(_meet(url, pid, args.laden, args.sessies, args.timeout))
-    finally:
-        server.close()
-    print(f"eerste grafiek per pagina (warme server, mediaan van {args.laden}; doel ≤ "
-          f"{DOEL_PAGINA_S:g} s)")
-    print(f"{'pagina':<18}{'mediaan s':>10}{'max s':>8}{'eerste bezoek':>15}  doel")
-    for p in paginas:
-        doel = "-" if p.mediaan_s is None else (
-            "gehaald" if p.mediaan_s <= DOEL_PAGINA_S else "NIET gehaald")
-        print(f"{p.pad:<18}{_f(p.mediaan_s):>10}{_f(p.max_s):>8}{_f(p.nieuw_mediaan_s):>15}"
-              f"  {doel}  {p.fout}")
-    print(f"\n{samen.sessies} gelijktijdige sessies op Overzicht: eerste grafiek mediaan "
-          f"{_f(samen.mediaan_s)} s, max {_f(samen.max_s)} s (doel ≤ {DOEL_GELIJKTIJDIG_S:g} s); "
-          f"server-CPU per sessie {_f(samen.server_cpu_per_sessie_s)} s "
-          f"(doel ≤ {DOEL_CPU_PER_SESSIE_S:g} s) {samen.fout}")
+    paginas, samen = meet(warehouse, args.laden, args.sessies, args.timeout)
+    druk(paginas, samen, args.laden)
     uit = args.uit or werkmap
     uit.mkdir(parents=True, exist_ok=True)
     pad = uit / f"browser-{datetime.now(UTC):%Y-%m-%d}.json"
