@@ -168,6 +168,10 @@ def test_a_link_opens_its_screen_and_the_switch_works_from_the_keyboard(server, 
         # code may still be loading
         expect(page.get_by_role("heading", name=f"Spreiding · {KWARTAAL}")).to_be_visible(
             timeout=30_000)
+        # the page's key script is itself loaded by Streamlit after the first render: on a
+        # loaded machine the heading can be there before it (a gap written down in
+        # docs/toegankelijkheidsverklaring.md); from then on a key is never lost
+        page.wait_for_function("window.__stuurgroepToetsen === true", timeout=30_000)
         page.keyboard.press("ArrowLeft")
         wacht_op_scherm(page, "e33")
         assert "sg_scherm=e33" in page.url

@@ -831,7 +831,7 @@ def _presentatie_css(scherm: str) -> str:
 #   there they are handed to the buttons.
 # - Streamlit loads a widget's code when it first shows one, so just after the page opened (or
 #   the switch was turned on) the buttons and their shortcuts may not be there yet: a key
-#   pressed then is kept and applied as soon as the button appears (for a few seconds).
+#   pressed then is kept and applied as soon as the button appears (for up to 10 s).
 # Everywhere else Streamlit's own shortcuts do the work, so no key ever moves two screens; in a
 # field that takes arrow keys itself (the Kwartaal box) they keep their own meaning.
 PRESENTATIE_SCRIPT = """<script>
@@ -866,7 +866,7 @@ PRESENTATIE_SCRIPT = """<script>
     } else if (gevraagd()) {
       e.preventDefault();
       wachtend = stap;
-      druk(Date.now() + 5000);
+      druk(Date.now() + 10000);
     }
   });
 })();
