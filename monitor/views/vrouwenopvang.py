@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import charts
+from monitor import charts, data
 from monitor.views import gepubliceerd
 from monitor.views.wachtlijsten import TOTAAL, dimensie_waarde, kwartaal_as, per_categorie
 
@@ -182,5 +182,6 @@ def fig_gemeenten(
     naam_kleuren = {naam: kleuren.get(code, "#666666")
                     for code, naam in zip(frame["gemeentecode"], frame["gemeente"], strict=True)}
     fig = charts.staaf(frame, x="periode", kleur="gemeente", kleuren=naam_kleuren, titel=titel,
-                       y_titel=y_titel, gestapeld=gestapeld, decimalen=decimalen)
+                       y_titel=y_titel, gestapeld=gestapeld, decimalen=decimalen,
+                       teken_overig=data.teken_overig)  # the shown snapshot's own mark
     return kwartaal_as(fig, frame["periode"])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import charts, fmt, labels
+from monitor import charts, data, fmt, labels
 from monitor.perioden import kwartaal_verschuiven
 from monitor.views import gepubliceerd
 
@@ -221,7 +221,8 @@ def fig_categorie(
     extra = [c for c in frame["categorie"].drop_duplicates() if c not in bekend]
     kleuren = charts.categorie_kleuren([*bekend, *extra])
     fig = charts.staaf(frame, x="periode", kleur="categorie", kleuren=kleuren, titel=titel,
-                       y_titel=y_titel, decimalen=decimalen, voorzieningen=_van(voorziening))
+                       y_titel=y_titel, decimalen=decimalen, voorzieningen=_van(voorziening),
+                       teken_overig=data.teken_overig)  # the shown snapshot's own mark
     return kwartaal_as(fig, frame["periode"])
 
 
