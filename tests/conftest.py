@@ -46,3 +46,16 @@ def shipped_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("shipped") / "warehouse.duckdb"
     build(settings.RAW_DIR, path, settings.REFERENCE_DIR)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (the browser tests skip
+    themselves where Chromium is missing; `.ci/run` installs it)."""
+    from browserhulp import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

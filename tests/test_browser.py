@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browserhulp import CHROMIUM, CHROMIUM_ARGS, serve
+from browserhulp import CHROMIUM, serve
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,19 +20,6 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def server(shipped_warehouse: Path) -> Iterator[str]:
     yield from serve(shipped_warehouse)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

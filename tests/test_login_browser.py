@@ -23,7 +23,7 @@ import duckdb
 import jinja2
 import pytest
 import werkzeug.serving
-from browserhulp import CHROMIUM, CHROMIUM_ARGS, free_port, serve, wacht_tot_klaar
+from browserhulp import CHROMIUM, free_port, serve, wacht_tot_klaar
 
 with warnings.catch_warnings():
     # Authlib puts an "always" filter for its own deprecations first; the test provider's use of
@@ -168,16 +168,6 @@ def fresh_server(shipped_warehouse: Path, idp: str, mappen: dict[str, Path]) -> 
     """A server on which nobody has logged in yet: until a session calls st.navigation,
     Streamlit routes by the files in pages/ and lists them in the sidebar."""
     yield from met_inlog(shipped_warehouse, idp, mappen, "vers")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

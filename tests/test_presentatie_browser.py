@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browserhulp import CHROMIUM, CHROMIUM_ARGS, schermafdruk, serve
+from browserhulp import CHROMIUM, schermafdruk, serve
 
 from monitor import streefwaarden
 from monitor.views import stuurgroep as view
@@ -32,16 +32,6 @@ MATEN = [(1366, 768), (1920, 1080)]
 @pytest.fixture(scope="module")
 def server(shipped_warehouse: Path) -> Iterator[str]:
     yield from serve(shipped_warehouse, drop_env=(streefwaarden.ENV,))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def nieuwe_pagina(browser, breedte: int, hoogte: int):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browserhulp import CHROMIUM, CHROMIUM_ARGS, schermafdruk, serve, wacht_tot_klaar
+from browserhulp import CHROMIUM, schermafdruk, serve, wacht_tot_klaar
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,16 +43,6 @@ ENGELS = ("Skip to main content", "Choose an option", "Choose options", "Help fo
 @pytest.fixture(scope="module")
 def server(shipped_warehouse: Path) -> Iterator[str]:
     yield from serve(shipped_warehouse)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def ernstige_schendingen(page) -> list[str]:
