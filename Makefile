@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements
 
-.PHONY: run test lint warehouse demo clean
+.PHONY: run run-centraal-gelderland test lint warehouse demo clean
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ run: $(INSTALLED)
 		echo "Let op: de warehouse is NIET bijgewerkt (zie hierboven); het dashboard toont de vorige stand."; }
 	@$(PY) -m monitor.toegang  # refuses to start without login where config/toegang.toml asks for it
 	$(VENV)/bin/streamlit run dashboard.py
+
+## The second region (README "Een andere regio"): build it aside and start the dashboard on
+## it, with its own raw folder (for deliveries), reference, logboek, refusals and snapshots.
+CG := data/regions/centraal-gelderland
+CG_UIT ?= /tmp/flevomonitor-centraal-gelderland
+CG_OMGEVING := FLEVOMONITOR_RAW=$(CG)/raw FLEVOMONITOR_REFERENCE=$(CG) \
+	FLEVOMONITOR_WAREHOUSE=$(CG_UIT)/warehouse.duckdb FLEVOMONITOR_LOGBOEK=$(CG_UIT)/logboek.jsonl \
+	FLEVOMONITOR_REJECTED=$(CG_UIT)/rejected FLEVOMONITOR_SNAPSHOTS=$(CG_UIT)/snapshots
+run-centraal-gelderland: $(INSTALLED)
+	$(CG_OMGEVING) $(PY) -m etl build --raw $(CG)/raw --reference $(CG) \
+		--warehouse $(CG_UIT)/warehouse.duckdb
+	@$(PY) -m monitor.toegang
+	$(CG_OMGEVING) $(VENV)/bin/streamlit run dashboard.py
 
 ## Lint and run every test.
 test: warehouse lint

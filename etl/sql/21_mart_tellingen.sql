@@ -1,6 +1,7 @@
--- Tellingen per quarter and year. Published values pass through unchanged; flows
--- given per month add up to quarters (3 months) and quarters to years (4 quarters),
--- and a region total is added where all municipalities are given and no total is.
+-- Tellingen per quarter and year, and stocks per month. Published values pass through
+-- unchanged; flows given per month add up to quarters (3 months) and quarters to years
+-- (4 quarters), and a region total is added where all municipalities are given and no
+-- total is.
 -- A derived value never overrides a given one.
 CREATE OR REPLACE TABLE mart_tellingen AS
 WITH tellingen AS (
@@ -24,6 +25,14 @@ uit_maanden AS (
              date_trunc('quarter', periode_start), gemeentecode, dimensie
     HAVING count(*) = 3
 ),
+maanden AS (
+    -- a stock given per month (a document's figure for July 2018) adds up to nothing: it is
+    -- kept as its month
+    SELECT bron, voorziening, indicator, periode, periode_type, periode_start,
+           gemeentecode, dimensie, CAST(waarde AS DOUBLE) AS waarde, demo
+    FROM tellingen
+    WHERE periode_type = 'maand' AND indicator NOT IN (SELECT indicator FROM flow_indicatoren)
+),
 kwartalen AS (
     SELECT * FROM gegeven WHERE periode_type = 'kwartaal'
     UNION ALL
@@ -46,6 +55,8 @@ alle AS (
     SELECT * FROM kwartalen
     UNION ALL
     SELECT * FROM gegeven WHERE periode_type = 'jaar'
+    UNION ALL
+    SELECT * FROM maanden
     UNION ALL
     SELECT j.* FROM uit_kwartalen AS j
     ANTI JOIN gegeven AS g
