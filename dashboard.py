@@ -26,6 +26,7 @@ PAGINAS: dict[str, list[tuple[str, dict]]] = {
                                          icon=":material/local_police:",
                                          url_path="verward-gedrag")),
         ("pages/vrouwenopvang.py", dict(title="Vrouwenopvang", icon=":material/shield:")),
+        ("pages/prognose.py", dict(title="Prognose", icon=":material/trending_up:")),
     ],
     "Stuurgroep": [
         ("pages/stuurgroep.py", dict(title="Stuurgroep", icon=":material/co_present:")),

@@ -495,3 +495,111 @@ def kap_uitschieter(fig: go.Figure, periode: str, factor: float = 2.5,
 def waardelabels(fig: go.Figure) -> list[str]:
     """The value labels of a chart, in the order drawn (for tests and the report)."""
     return [a.text for a in fig.layout.annotations if a.name == WAARDELABEL]
+
+
+# --- prognose (etl/sql/40_prognose.sql) ---------------------------------------------------------
+
+PROGNOSE = "Prognose"
+PROGNOSE_INTERVAL = "Prognose: 80%-interval"
+WAARGENOMEN = "Waargenomen"
+PROGNOSE_KLEUR = PALET_GEMEENTEN[0]
+PROGNOSE_BAND = "rgba(0, 114, 178, 0.18)"
+PROGNOSE_GRENS = "prognose-grens"  # the name of the line where the prognose starts
+AANNAMES_BREEDTE = 120  # characters per line of the assumptions under the title
+
+
+def _regels(tekst: str, breedte: int = AANNAMES_BREEDTE) -> str:
+    """Plain text broken into lines for a Plotly text (which does not wrap), escaped: the
+    assumptions are the monitor's own words, but Plotly reads `<` as markup."""
+    import html
+    import textwrap
+
+    return "<br>".join(html.escape(r) for r in textwrap.wrap(tekst, breedte))
+
+
+def prognose_lijn(
+    waargenomen: pd.DataFrame,
+    prognose: pd.DataFrame,
+    titel: str,
+    y_titel: str = "",
+    aannames: str = "",
+    voorzieningen: Iterable[str] | None = None,
+) -> go.Figure:
+    """The observed series as a solid line and its prognose as a dashed one with the 80%
+    interval shaded, both starting at the last observed quarter, a dotted line where the
+    prognose begins and `aannames` under the title. `waargenomen`: periode, waarde;
+    `prognose`: periode, waarde, ondergrens, bovengrens (after the observed quarters)."""
+    fig = go.Figure()
+    waargenomen = waargenomen.sort_values("periode")
+    prognose = prognose.sort_values("periode")
+    fig.add_trace(go.Scatter(
+        x=waargenomen["periode"], y=waargenomen["waarde"], name=WAARGENOMEN,
+        mode="lines+markers", marker={"size": 5},
+        line={"color": VASTE_KLEUREN["TOTAAL"], "width": 3}, hovertemplate=_hover(0, False),
+    ))
+    begin = waargenomen.dropna(subset=["waarde"]).tail(1)
+    x = [*begin["periode"], *prognose["periode"]]
+    basis = [*begin["waarde"]]
+    fig.add_trace(go.Scatter(
+        x=x, y=[*basis, *prognose["ondergrens"]], mode="lines", line={"width": 0},
+        showlegend=False, hoverinfo="skip", name=f"{PROGNOSE_INTERVAL} (ondergrens)",
+    ))
+    fig.add_trace(go.Scatter(
+        x=x, y=[*basis, *prognose["bovengrens"]], mode="lines", line={"width": 0},
+        fill="tonexty", fillcolor=PROGNOSE_BAND, name=PROGNOSE_INTERVAL,
+        customdata=[[*basis, *basis],
+                    *prognose[["ondergrens", "bovengrens"]].to_numpy().tolist()],
+        hovertemplate="80%-interval: %{customdata[0]:,.0f} tot %{customdata[1]:,.0f}"
+        "<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=x, y=[*basis, *prognose["waarde"]], name=PROGNOSE, mode="lines+markers",
+        marker={"size": 6, "symbol": "circle-open"},
+        line={"color": PROGNOSE_KLEUR, "width": 3, "dash": "dash"},
+        hovertemplate="%{y:,.0f} (prognose)<extra></extra>",
+    ))
+    opmaak(fig, titel, y_titel, voorzieningen=voorzieningen)
+    fig.update_layout(legend_traceorder="normal")  # a filled band would reverse it
+    perioden = sorted(set(x) | set(waargenomen["periode"]))
+    if len(begin):
+        plek = perioden.index(begin["periode"].iloc[0])
+        fig.add_vline(x=plek, line_dash="dot", line_color="#555555", name=PROGNOSE_GRENS)
+        fig.add_annotation(x=plek, y=1, yref="paper", text="prognose →", showarrow=False,
+                           xanchor="left", yanchor="bottom", font={"size": 12},
+                           name=PROGNOSE_GRENS)
+    if aannames:
+        regels = _regels(aannames)
+        # the title at the top, the assumptions under it, and room below them for the labels
+        # of the known events and of the prognose line above the plot
+        fig.update_layout(title_subtitle_text=regels, title_subtitle_font_size=12,
+                          title_yref="container", title_y=1, title_yanchor="top",
+                          title_pad_t=10, margin_t=70 + 16 * (regels.count("<br>") + 1))
+    return fig
+
+
+def prognose_terugtoets(frame: pd.DataFrame, titel: str, y_titel: str = "",
+                        voorzieningen: Iterable[str] | None = None) -> go.Figure:
+    """The back-test: the observed figure of each quarter as a solid line and what the
+    prognose said of it 1 and 4 quarters before, as points with their 80% interval. `frame`:
+    periode, horizon, prognose, ondergrens, bovengrens, waargenomen."""
+    fig = go.Figure()
+    waargenomen = frame.drop_duplicates("periode").sort_values("periode")
+    fig.add_trace(go.Scatter(
+        x=waargenomen["periode"], y=waargenomen["waargenomen"], name=WAARGENOMEN,
+        mode="lines+markers", marker={"size": 5},
+        line={"color": VASTE_KLEUREN["TOTAAL"], "width": 3}, hovertemplate=_hover(0, False),
+    ))
+    for (horizon, deel), kleur, symbool in zip(
+        frame.sort_values("periode").groupby("horizon", sort=True),
+        PALET_CATEGORIEEN, ("circle-open", "diamond-open"), strict=False,
+    ):
+        vooruit = "1 kwartaal" if horizon == 1 else f"{horizon} kwartalen"
+        fig.add_trace(go.Scatter(
+            x=deel["periode"], y=deel["prognose"], name=f"{PROGNOSE} {vooruit} vooruit",
+            mode="markers", marker={"size": 9, "symbol": symbool, "color": kleur,
+                                    "line": {"width": 2}},
+            error_y={"type": "data", "array": deel["bovengrens"] - deel["prognose"],
+                     "arrayminus": deel["prognose"] - deel["ondergrens"], "color": kleur},
+            hovertemplate=f"%{{y:,.0f}} (prognose {vooruit} vooruit)<extra></extra>",
+        ))
+    return opmaak(fig, titel, y_titel, voorzieningen=voorzieningen)

@@ -549,3 +549,35 @@ def bronbestanden_actueel() -> tuple[str, pd.DataFrame]:
     frame = _run("bronbestanden", bron_=bron_)
     frame["demo"] = frame["demo"].map({True: "ja", False: "nee"})
     return dict(zip(meta_["sleutel"], meta_["waarde"], strict=True))["versie"], frame
+
+
+# --- prognose (etl/sql/40_prognose.sql): apart from the observed figures --------------------
+
+
+@dataclass(frozen=True)
+class Prognose:
+    """The prognose of one voorziening with the observed series it continues.
+
+    `waargenomen`: the region's observed bezetting and wachtlijst per quarter (kerncijfers);
+    `prognose`: the projection (periode, horizon, waarde, ondergrens, bovengrens, methode,
+    aannames); `backtest`: the last eight observed quarters forecast 1 and 4 quarters ahead."""
+
+    voorziening: str
+    waargenomen: pd.DataFrame
+    prognose: pd.DataFrame
+    backtest: pd.DataFrame
+
+
+def prognose(voorziening: str) -> Prognose | None:
+    """The prognose of `voorziening`, or None where the source has none: the publieksversie
+    never shows one (a projection of small counts is not protected by the disclosure
+    control), and a snapshot records observed figures only."""
+    if bron()[1] or not bool(query("prognose_bestaat")["bestaat"].iloc[0]):
+        return None
+    projectie = query("prognose", voorziening=voorziening)
+    if projectie.empty:
+        return None
+    waargenomen = query("regio_reeks", sleutels=[f"{voorziening}/bezetting",
+                                                 f"{voorziening}/wachtlijst"])
+    return Prognose(voorziening, waargenomen, projectie,
+                    query("prognose_backtest", voorziening=voorziening))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from monitor import data, fmt, ui
+from monitor import data, fmt, labels, ui
 
 meta = data.meta()
 st.title("Definities en bronnen")
@@ -43,6 +43,14 @@ st.markdown("\n".join(f"- **{r.Indicator}**: {r.Definitie}"
 st.subheader("Waar elk cijfer bestaat")
 st.dataframe(indicatoren, hide_index=True, key="indicatoren", height="content")
 ui.onder_grafiek(indicatoren, "definities", "De definities van alle indicatoren.", "definities")
+
+st.header("Prognose")
+st.caption(
+    "De prognose staat niet in de kerncijfers en niet in een snapshot: de warehouse houdt haar "
+    "apart (tabellen `prognose` en `prognose_backtest`). Zie de pagina Prognose."
+)
+st.markdown("\n".join(f"- **{labels.indicator(naam)}**: {tekst}"
+                       for naam, tekst in labels.PROGNOSE_DEFINITIES.items()))
 
 st.header("Bronbestanden")
 bestanden = data.bronbestanden()

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
     "pages/overzicht.py", "pages/instroom.py", "pages/uitstroom.py", "pages/spreiding.py",
     "pages/wachtlijsten.py", "pages/verward_gedrag.py", "pages/vrouwenopvang.py",
-    "pages/stuurgroep.py", "pages/definities.py", "pages/snapshots.py",
+    "pages/prognose.py", "pages/stuurgroep.py", "pages/definities.py", "pages/snapshots.py",
 ]
 
 # Only the XLSX export for the snapshots made here (also from the Snapshots page): the charts,

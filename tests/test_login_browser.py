@@ -60,7 +60,8 @@ GEBRUIKERS: dict[str, dict[str, object]] = {
 INLOG = {BEHEERDER: "bea", REGIO: "rik", PUBLIEK: "pia"}
 
 MONITOR = {"Overzicht", "Instroom", "Uitstroom", "Spreiding", "Wachtlijsten",
-           "Verward gedrag (E33)", "Vrouwenopvang", "Stuurgroep", "Definities en bronnen"}
+           "Verward gedrag (E33)", "Vrouwenopvang", "Prognose", "Stuurgroep",
+           "Definities en bronnen"}
 # The navigation each role gets: written out here, not taken from dashboard.py
 PAGINAS = {
     BEHEERDER: MONITOR | {"Snapshots", "Gegevens aanleveren", "Logboek"},

@@ -31,7 +31,8 @@ AUTH = {
 }
 GROEP = {rol: f"flevomonitor-{rol}" for rol in toegang.ROLLEN}
 MONITOR = ["Overzicht", "Instroom", "Uitstroom", "Spreiding", "Wachtlijsten",
-           "Verward gedrag (E33)", "Vrouwenopvang", "Stuurgroep", "Definities en bronnen"]
+           "Verward gedrag (E33)", "Vrouwenopvang", "Prognose", "Stuurgroep",
+           "Definities en bronnen"]
 PAGINAS = {
     toegang.BEHEERDER: {*MONITOR, "Snapshots", "Gegevens aanleveren", "Logboek"},
     toegang.REGIO: {*MONITOR, "Snapshots"},
@@ -40,7 +41,8 @@ PAGINAS = {
 SCRIPTS = {"Overzicht": "overzicht", "Instroom": "instroom", "Uitstroom": "uitstroom",
            "Spreiding": "spreiding", "Wachtlijsten": "wachtlijsten",
            "Verward gedrag (E33)": "verward_gedrag", "Vrouwenopvang": "vrouwenopvang",
-           "Stuurgroep": "stuurgroep", "Definities en bronnen": "definities",
+           "Prognose": "prognose", "Stuurgroep": "stuurgroep",
+           "Definities en bronnen": "definities",
            "Snapshots": "snapshots", "Gegevens aanleveren": "aanleveren", "Logboek": "logboek"}
 
 

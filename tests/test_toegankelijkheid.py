@@ -26,6 +26,7 @@ PAGINAS = {
     "overzicht": "/", "instroom": "/instroom", "uitstroom": "/uitstroom",
     "spreiding": "/spreiding", "wachtlijsten": "/wachtlijsten",
     "verward-gedrag": "/verward-gedrag", "vrouwenopvang": "/vrouwenopvang",
+    "prognose": "/prognose",
     "stuurgroep": "/stuurgroep", "definities": "/definities", "snapshots": "/snapshots",
     "aanleveren": "/aanleveren", "logboek": "/logboek",
     "stuurgroep-presentatie": "/stuurgroep?sg_presentatie=true",
