@@ -45,13 +45,14 @@ PUBLIEKE_TABELLEN = (
     "bronbestanden", "correcties", "trajecten_uitsplitsingen",
     "nulrooster_perioden", "nulrooster_gemeenten", "nulrooster_dimensies",
     "mart_trajecten", "mart_herkomst_verblijf", "mart_tellingen", "mart_capaciteit",
-    "mart_bezettingsgraad",
+    "mart_bezettingsgraad", "mart_weer_thuis", "mart_locaties",
     "mart_capaciteit_locaties", "mart_instroom_kruis", "mart_uitstroom_stromen",
     "mart_uitstroom_verblijfsduur", "mart_kerncijfers", "kerncijfers_structuur",
+    "prognose", "prognose_backtest",  # a projection, apart from the observed figures
     "meta",
 )
 # Views copied with their definition unchanged: `kerncijfers` is the public interface.
-PUBLIEKE_VIEWS = ("mart_trajecten_nullen", "kerncijfers")
+PUBLIEKE_VIEWS = ("mart_trajecten_nullen", "kerncijfers", "locaties")
 
 
 BOUW_CONFIG = settings.CONFIG_DIR / "bouw.toml"
@@ -343,7 +344,8 @@ def _leeft(pid: int) -> bool:
 
 
 # Columns of raw_trajecten that say where a row came from, not what it says.
-_HERKOMST_KOLOMMEN = ("rij", "bestand", "bestand_volgorde", "peildatum", "demo")
+_HERKOMST_KOLOMMEN = ("rij", "bestand", "bestand_volgorde", "peildatum", "demo",
+                      "woongemeente_geleverd")
 MAX_TEGENSPRAAK = 50
 
 
@@ -555,7 +557,8 @@ _EMPTY = {
         "''::VARCHAR AS herkomstgemeente, ''::VARCHAR AS verblijfsgemeente, "
         "''::VARCHAR AS locatie, NULL::DATE AS datum_aanmelding, NULL::DATE AS datum_instroom, "
         "NULL::DATE AS datum_afgemeld, NULL::DATE AS datum_uitstroom, "
-        "''::VARCHAR AS uitstroombestemming, ''::VARCHAR AS leeftijdsklasse, "
+        "''::VARCHAR AS uitstroombestemming, ''::VARCHAR AS woongemeente_na_uitstroom, "
+        "false AS woongemeente_geleverd, ''::VARCHAR AS leeftijdsklasse, "
         "''::VARCHAR AS geslacht, ''::VARCHAR AS met_kinderen, ''::VARCHAR AS bestand, "
         "0::INT AS bestand_volgorde, NULL::DATE AS peildatum, false AS demo"
     ),
@@ -589,6 +592,11 @@ def _laad_bestand(con: duckdb.DuckDBPyConnection, loaded: LoadedFile, order: int
         .append_column("peildatum", pa.array([loaded.peildatum] * n, pa.date32()))
         .append_column("demo", pa.array([loaded.demo] * n, pa.bool_()))
     )
+    if loaded.kind == "trajecten":
+        # whether the file had the optional column at all (an empty cell is "not known" for
+        # one traject; a missing column leaves Weer Thuis unmeasured, see 27_mart_weer_thuis)
+        table = table.append_column("woongemeente_geleverd", pa.array(
+            ["woongemeente_na_uitstroom" in loaded.kolommen] * n, pa.bool_()))
     target = f"raw_{loaded.kind}"
     con.register("v_bestand", table)
     exists = con.execute(

@@ -36,10 +36,11 @@ TESTS: dict[str, str] = {
     "kerncijfers: toegestane waarden": f"""
         SELECT voorziening, periode, periode_type, perspectief FROM mart_kerncijfers
         WHERE voorziening NOT IN {_in(settings.VOORZIENINGEN_TELLINGEN)}
-            OR periode_type NOT IN ('kwartaal', 'jaar')
+            OR periode_type NOT IN ('maand', 'kwartaal', 'jaar')
             OR perspectief NOT IN ('herkomst', 'verblijf', 'regio')
-            OR NOT regexp_full_match(periode, '\\d{{4}}(-K[1-4])?')
-            OR (periode_type = 'kwartaal') <> (length(periode) = 7)
+            OR NOT regexp_full_match(periode, '\\d{{4}}(-K[1-4]|-(0[1-9]|1[0-2]))?')
+            OR (periode_type = 'kwartaal') <> regexp_full_match(periode, '\\d{{4}}-K[1-4]')
+            OR (periode_type = 'maand') <> regexp_full_match(periode, '\\d{{4}}-\\d{{2}}')
         UNION ALL
         SELECT voorziening, periode, periode_type, NULL FROM nulrooster_perioden
         WHERE NOT regexp_full_match(periode, '\\d{{4}}(-K[1-4])?')
@@ -173,11 +174,31 @@ TESTS: dict[str, str] = {
     "staging: elke geladen rij komt terug": """
         SELECT 'trajecten' WHERE (SELECT count(DISTINCT (voorziening, traject_id))
                                   FROM raw_trajecten) <> (SELECT count(*) FROM stg_trajecten)""",
+    # The prognose (sql/40_prognose.sql) lives in its own tables, never among the observed
+    # figures, and only after the last observed quarter.
+    "prognose: nooit in kerncijfers": """
+        SELECT voorziening, indicator, bron FROM mart_kerncijfers
+        WHERE indicator ILIKE '%prognose%' OR bron ILIKE '%prognose%'""",
+    "prognose: vier kwartalen na het laatste waargenomen, binnen het eigen interval": """
+        SELECT voorziening, indicator, periode, waarde FROM prognose AS p
+        WHERE NOT (0 <= ondergrens AND ondergrens <= waarde AND waarde <= bovengrens)
+            OR horizon NOT BETWEEN 1 AND 4
+            OR periode <= (SELECT max(n.periode) FROM nulrooster_perioden AS n
+                           WHERE n.voorziening = p.voorziening
+                             AND n.periode_type = 'kwartaal')
+        UNION ALL
+        SELECT voorziening, indicator, NULL, count(*) FROM prognose
+        GROUP BY ALL HAVING count(DISTINCT periode) <> 4 OR count(*) <> 4""",
+    "prognose_backtest: alleen waargenomen kwartalen, horizon 1 of 4": """
+        SELECT voorziening, indicator, periode, horizon FROM prognose_backtest AS b
+        WHERE horizon NOT IN (1, 4) OR NOT EXISTS (
+            SELECT 1 FROM nulrooster_perioden AS n
+            WHERE n.voorziening = b.voorziening AND n.periode = b.periode)""",
 }
 
 
 # Columns that describe one client (or one traject); `locatie` is one too, except in the
-# capacity tables, where a location has places, not clients.
+# capacity tables and the public view `locaties`, where a location has places, not clients.
 PER_CLIENT_KOLOMMEN = (
     "traject_id", "datum_aanmelding", "datum_instroom", "datum_afgemeld", "datum_uitstroom",
     "leeftijdsklasse", "geslacht", "met_kinderen", "locatie",
@@ -200,7 +221,8 @@ def publiek(con: duckdb.DuckDBPyConnection, toegestaan: Collection[str]) -> list
     kolommen = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "
         "WHERE database_name = current_database() AND list_contains(?, column_name) "
-        "AND NOT (column_name = 'locatie' AND table_name LIKE '%capaciteit%') "
+        "AND NOT (column_name = 'locatie' AND (table_name LIKE '%capaciteit%' "
+        "OR table_name = 'locaties')) "
         "ORDER BY ALL", [list(PER_CLIENT_KOLOMMEN)]
     ).fetchall()
     failures += [f"openbare warehouse: kolom {c} in {t} beschrijft een cliënt" for t, c in kolommen]

@@ -45,6 +45,9 @@ PEIL_OKTOBER = date(2026, 10, 15)
 EERSTE_JAAR, LAATSTE_JAAR = 2019, 2026
 LAATSTE_KWARTAAL = (2026, 3)
 EIND_2018 = date(2018, 12, 31)
+# Weer Thuis: the supplier records woongemeente_na_uitstroom from this date on, and only the
+# October extract has the column (the July extract is as it was delivered, without it)
+WOONGEMEENTE_VANAF = date(2024, 1, 1)
 LATE_SHARE = 0.03  # share of 2026-K2 events missing from the July extract ('voorlopig')
 
 WORKDAY_HOLIDAYS = {(1, 1), (12, 25), (12, 26)}
@@ -165,6 +168,7 @@ class Traject:
     geslacht: str = ""
     kinderen: str = ""
     traject_id: str = ""
+    woongemeente: str = ""  # after uitstroom: a region municipality, BUITEN or ONBEKEND
 
 
 @dataclass(frozen=True)
@@ -835,10 +839,41 @@ TRAJECT_COLUMNS = [
     "datum_uitstroom", "uitstroombestemming", "leeftijdsklasse", "geslacht", "met_kinderen",
 ]
 EVENTS = ("aanmelding", "instroom", "afgemeld", "uitstroom")
+# Where one leaves to: a home of one's own (where Weer Thuis is about), another setting, gone.
+NAAR_WONING = ("Zelfstandig wonen", "Zelfstandig met ambulante begeleiding", "Begeleid wonen")
 
 
-def as_known_on(t: Traject, peildatum: date, late: frozenset[str]) -> list[str] | None:
-    """The row as the supplier's system showed it on the peildatum (`late`: not yet entered)."""
+def woongemeenten(rng: random.Random, trajecten: list[Traject], codes: list[str]) -> None:
+    """Set the municipality each client lives in after an uitstroom on or after
+    WOONGEMEENTE_VANAF. Those who move to a home go back to their herkomstgemeente more often
+    each year (the Weer Thuis programme); the others mostly stay where they were placed."""
+    for t in sorted(trajecten, key=lambda t: t.seq):
+        if t.uitstroom is None or t.uitstroom < WOONGEMEENTE_VANAF:
+            continue
+        r = rng.random()
+        if t.bestemming == "Vertrokken":
+            t.woongemeente = "ONBEKEND" if r < 0.6 else "BUITEN"
+        elif r < 0.04:
+            t.woongemeente = "ONBEKEND"
+        elif t.herkomst not in codes:
+            t.woongemeente = "BUITEN" if r < 0.5 else t.verblijf or rng.choice(codes)
+        elif t.bestemming in NAAR_WONING:
+            eigen = 0.40 + 0.07 * (t.uitstroom.year - 2024)
+            if r < 0.04 + eigen:
+                t.woongemeente = t.herkomst
+            elif r < 0.92:
+                t.woongemeente = t.verblijf or rng.choice(codes)
+            else:
+                t.woongemeente = "BUITEN" if r < 0.96 else rng.choice(codes)
+        else:  # a clinic, the Wlz, detention: where the new setting is, often not recorded
+            t.woongemeente = ("ONBEKEND" if r < 0.4 else "BUITEN" if r < 0.55
+                              else t.verblijf or t.herkomst)
+
+
+def as_known_on(t: Traject, peildatum: date, late: frozenset[str],
+                woongemeente: bool = False) -> list[str] | None:
+    """The row as the supplier's system showed it on the peildatum (`late`: not yet entered;
+    `woongemeente`: the extract has the column woongemeente_na_uitstroom)."""
     if t.aanmelding > peildatum or "aanmelding" in late:
         return None
 
@@ -854,7 +889,7 @@ def as_known_on(t: Traject, peildatum: date, late: frozenset[str]) -> list[str] 
         "" if waiting else t.verblijf, "" if waiting else t.locatie,
         t.aanmelding.isoformat(), iso(instroom), iso(afgemeld), iso(uitstroom),
         t.bestemming if uitstroom else "", t.leeftijd, t.geslacht, t.kinderen,
-    ]
+    ] + ([t.woongemeente if uitstroom else ""] if woongemeente else [])
 
 
 def iso(d: date | None) -> str:
@@ -915,17 +950,20 @@ def generate(out_dir: Path = DEFAULT_OUT, reference_dir: Path = REFERENCE_DIR) -
     vo_trajecten, vo_plekken = vo(random.Random(SEED + 3), seq, anchors)
     trajecten = number(bw_trajecten + mo_trajecten + vo_trajecten)
     late = late_events(random.Random(SEED + 4), trajecten)
+    woongemeenten(random.Random(SEED + 6), trajecten, codes)
 
     paths = []
     for peildatum in (PEIL_JULI, PEIL_OKTOBER):
         rows = []
+        met_woongemeente = peildatum == PEIL_OKTOBER
         for t in trajecten:
             row = as_known_on(t, peildatum, late.get(t.traject_id, frozenset())
-                              if peildatum == PEIL_JULI else frozenset())
+                              if peildatum == PEIL_JULI else frozenset(), met_woongemeente)
             if row is not None:
                 rows.append(row)
+        header = TRAJECT_COLUMNS + (["woongemeente_na_uitstroom"] if met_woongemeente else [])
         paths.append(write_csv(out_dir / "trajecten" / f"trajecten_demo_{peildatum}.csv",
-                               TRAJECT_COLUMNS, rows))
+                               header, rows))
 
     paths.append(write_csv(
         out_dir / "tellingen" / f"tellingen_demo_{PEIL_OKTOBER}.csv",

@@ -84,7 +84,8 @@ SPECIAL_GEMEENTE_NAMES = {BUITEN: "Buiten de regio", ONBEKEND: "Onbekend", TOTAA
 # Tellingen indicators that are flows: their months add up to quarters and their
 # quarters to years. Stocks (clienten, wachtlijst, ...) never add up over time.
 FLOW_INDICATORS = frozenset(
-    {"meldingen", "adviesaanvragen", "aanmeldingen", "eerste_opvang", "instroom", "uitstroom"}
+    {"meldingen", "adviesaanvragen", "aanmeldingen", "eerste_opvang", "instroom", "uitstroom",
+     "uitstroom_eigen_gemeente", "uitstroom_woongemeente_bekend"}
 )
 # Indicators that are ratios, not counts: never summed, never turned into per_10000.
 RATIO_SUFFIXES = ("_pct", "_per_10000", "_dagen", "graad")

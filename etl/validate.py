@@ -274,6 +274,7 @@ def _schema(region: Region, kind: str) -> list[Column]:
             Column("datum_afgemeld", False, parse_date, pa.date32()),
             Column("datum_uitstroom", False, parse_date, pa.date32()),
             Column("uitstroombestemming", False, choice(UITSTROOMBESTEMMINGEN), s),
+            Column("woongemeente_na_uitstroom", False, gemeente((BUITEN, ONBEKEND)), s),
             Column("leeftijdsklasse", False, choice(LEEFTIJDSKLASSEN), s),
             Column("geslacht", False, choice(GESLACHTEN), s),
             Column("met_kinderen", False, choice(JA_NEE), s),
@@ -320,6 +321,9 @@ class LoadedFile:
     demo: bool
     sha256: str
     table: pa.Table
+    # the contract's columns the file's header holds: an optional column a file does not
+    # have is not known for its rows (Weer Thuis: absent, never 0)
+    kolommen: frozenset[str] = frozenset()
     # set once the rows are loaded and `table` is let go (etl.build): their number
     rijen: int | None = None
 
@@ -386,6 +390,7 @@ def validate_file(path: Path, region: Region, kind: str | None = None,
         demo=DEMO_TOKEN in path.stem.lower().split("_"),
         sha256=_sha256(path),
         table=table,
+        kolommen=frozenset(c.name for c in columns if c.name in raw.columns),
     )
 
 
@@ -778,7 +783,7 @@ class _FileCheck:
         afgemeld, uitstroom = c("datum_afgemeld"), c("datum_uitstroom")
         set_ = {name: _bools(_is_set(table, name)) for name in (
             "datum_instroom", "datum_afgemeld", "datum_uitstroom", "uitstroombestemming",
-            "verblijfsgemeente")}
+            "verblijfsgemeente", "woongemeente_na_uitstroom")}
         flagged = (
             np.isin(table.column("_rij").to_numpy(), np.fromiter(seen, dtype=np.int64))
             | self._product_mismatch(table) | self._cluster_mismatch(table)
@@ -787,6 +792,7 @@ class _FileCheck:
             | (set_["datum_uitstroom"] & ~set_["datum_instroom"])
             | _bools(pc.less(uitstroom, instroom))
             | (set_["datum_uitstroom"] != set_["uitstroombestemming"])
+            | (set_["woongemeente_na_uitstroom"] & ~set_["datum_uitstroom"])
             | (set_["datum_instroom"] & ~set_["verblijfsgemeente"])
         )
         for column in ("datum_aanmelding", "datum_instroom", "datum_afgemeld",
@@ -834,6 +840,10 @@ class _FileCheck:
             if r["uitstroombestemming"] and not uitstroom:
                 self.problem("een lege uitstroombestemming zolang er geen datum_uitstroom is",
                              row, "uitstroombestemming", r["uitstroombestemming"])
+            if r["woongemeente_na_uitstroom"] and not uitstroom:
+                self.problem("een lege woongemeente_na_uitstroom zolang er geen datum_uitstroom "
+                             "is", row, "woongemeente_na_uitstroom",
+                             r["woongemeente_na_uitstroom"])
             if instroom and not r["verblijfsgemeente"]:
                 self.problem("een verblijfsgemeente bij een datum_instroom",
                              row, "verblijfsgemeente", "")

@@ -48,14 +48,35 @@ st.caption("Alleen volledige jaren. Per 10.000 inwoners is hier niet van toepass
            "een percentage.")
 ui.teken(view.grafiek_percentage(bron, sel, gemeenten), "uitstroom_pct")
 
+st.subheader("Weer Thuis: uitstroom naar de eigen gemeente")
+st.caption(
+    "De regio wil dat cliënten na hun verblijf weer gaan wonen in hun eigen gemeente "
+    "(Bestuurlijk Akkoord Weer Thuis). Het aandeel van de uitstroom met een bekende "
+    "woongemeente na uitstroom dat in de herkomstgemeente woont. Altijd naar herkomstgemeente, "
+    "ook als het perspectief verblijf is gekozen; een aandeel, dus niet per 10.000 inwoners."
+)
+reden = view.weer_thuis_reden(bron, sel)
+if reden:
+    st.info(reden, icon=":material/info:")
+else:
+    ui.teken(view.grafiek_weer_thuis(bron, keuze, sel), "weer_thuis")
+
+st.subheader("Housing First, Woonstart en logeerplekken")
+st.caption(
+    "Wat de regio doet om uitstroom mogelijk te maken en terugval te voorkomen, zoals de "
+    "gemeenten het publiceerden (niet afgeleid uit de trajecten, voor alle voorzieningen)."
+)
+aanbod = view.aanvullend_aanbod(bron.aanbod)
+if aanbod.empty:
+    st.info("Hierover zijn nog geen cijfers aangeleverd.", icon=":material/info:")
+else:
+    st.dataframe(ui.tabel_op_scherm(aanbod, frozenset()), hide_index=True, key="aanbod")
+
 st.subheader("Uitstroom uit een plek in de eigen gemeente")
 st.caption(
-    "De regio wil dat cliënten na hun verblijf terugkeren naar hun eigen gemeente "
-    "(\"Weer Thuis\"). Dat is met deze gegevens **niet te meten**: het datacontract kent geen "
-    "woongemeente na uitstroom, alleen een bestemming (zoals zelfstandig wonen). Wat wel kan: "
-    "per herkomstgemeente het deel van de uitstroom dat vertrok uit een plek in die gemeente "
-    "zelf. Dat zegt iets over opvang dicht bij huis, niet over waar iemand daarna woont. Altijd "
-    "naar herkomstgemeente, ook als het perspectief verblijf is gekozen; aantallen, dus niet "
-    "per 10.000 inwoners."
+    "Per herkomstgemeente het deel van de uitstroom dat vertrok uit een plek in die gemeente "
+    "zelf. Dat zegt iets over opvang dicht bij huis, niet over waar iemand daarna woont (dat "
+    "is Weer Thuis, hierboven). Altijd naar herkomstgemeente, ook als het perspectief verblijf "
+    "is gekozen; aantallen, dus niet per 10.000 inwoners."
 )
 ui.teken(view.grafiek_eigen_gemeente(bron, sel, gemeenten), "uitstroom_eigen_gemeente")

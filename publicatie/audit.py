@@ -24,7 +24,9 @@ What the attacker knows, over one variable x >= 0 per count cell of kerncijfers:
    the verblijf rows split by that herkomstgemeente).
 4. *Rounded derived figures that are shown*: `X_per_10000` (X / inwoners * 10,000, inwoners
    on 1 January of the period's year, the latest known year beyond the table, the region the
-   sum of its municipalities), `instroom_pct` / `uitstroom_pct` (count / clienten * 100) and
+   sum of its municipalities), `instroom_pct` / `uitstroom_pct` (count / clienten * 100),
+   `uitstroom_eigen_gemeente_pct` (uitstroom_eigen_gemeente / uitstroom_woongemeente_bekend
+   * 100) and
    `bezettingsgraad` (bezetting / capaciteit). A value shown with d decimals bounds the exact
    ratio to +- 0.5 * 10^-d; d is the largest number of decimals among the shown values of
    that indicator (what the reader sees in the table's format), which never overstates the
@@ -78,7 +80,11 @@ AFGELEIDE_INDICATOREN = ("spreidingsindex", "eigen_gemeente_pct")
 
 _TOL = 1e-6  # a relation holds when it is off by less than this
 _PLAFOND = 1e6  # an upper bound this high is no bound (far above any count of the region)
-_PCT = {"instroom_pct": "instroom", "uitstroom_pct": "uitstroom"}
+_PCT = {"instroom_pct": "instroom", "uitstroom_pct": "uitstroom",
+        "uitstroom_eigen_gemeente_pct": "uitstroom_eigen_gemeente"}
+# what each percentage is divided by (data contract section 2)
+_PCT_NOEMER = {"instroom_pct": "clienten", "uitstroom_pct": "clienten",
+               "uitstroom_eigen_gemeente_pct": "uitstroom_woongemeente_bekend"}
 _JAAR, _KWARTAAL = r"^\d{4}$", r"^\d{4}-K[1-4]$"
 
 
@@ -550,7 +556,7 @@ def _verhouding(cellen: _Cellen, gepubliceerd: pd.DataFrame, soort: str) -> _Rij
         if rijen.empty:
             return _leeg()
         teller = _cel_van(cellen, rijen.assign(indicator=rijen["indicator"].map(_PCT)))
-        noemer = _cel_van(cellen, rijen, indicator="clienten")
+        noemer = _cel_van(cellen, rijen.assign(indicator=rijen["indicator"].map(_PCT_NOEMER)))
         factor = 100.0
     else:
         rijen = _getoonde_verhoudingen(gepubliceerd, ind == "bezettingsgraad")

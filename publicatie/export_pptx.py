@@ -200,9 +200,10 @@ def _tegels(dia: Slide, tegels: list[TegelTekst]) -> None:
         for kant in ("margin_left", "margin_right"):
             setattr(tekst, kant, Inches(0.12))
         tekst.margin_top = Inches(0.08)
-        klein = 11 if len(tegels) < 5 else 10
-        regels = [(tegel.titel, 13, False, GRIJS),
-                  (tegel.waarde, 32 if len(tegels) < 5 else 28, True, TEKST),
+        # five or six tiles on a row (BW has six): smaller type, so nothing is cut off
+        klein = {5: 10, 6: 9}.get(len(tegels), 11)
+        regels = [(tegel.titel, 13 if len(tegels) < 6 else 12, False, GRIJS),
+                  (tegel.waarde, {5: 28, 6: 24}.get(len(tegels), 32), True, TEKST),
                   *((r.tekst, klein, False, KLEUREN.get(r.oordeel, GRIJS)) for r in tegel.regels),
                   (tegel.koers_tekst, klein, False, KLEUREN.get(tegel.koers_oordeel, GRIJS))]
         for j, (inhoud, grootte, vet, kleur) in enumerate(regels):

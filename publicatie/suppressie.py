@@ -47,7 +47,11 @@ TELLING_VOORZIENINGEN = ("E33", "OGGZ")
 SPREIDING_VOORZIENINGEN = ("BW", "MO")
 # day measures and the count they are a statistic of (data contract section 2)
 DAGEN_BASIS = {"wachttijd": "instroom", "verblijfsduur": "uitstroom"}
-PCT_BASIS = {"instroom_pct": "instroom", "uitstroom_pct": "uitstroom"}
+PCT_BASIS = {"instroom_pct": "instroom", "uitstroom_pct": "uitstroom",
+             "uitstroom_eigen_gemeente_pct": "uitstroom_eigen_gemeente"}
+# the count a percentage is divided by (data contract section 2)
+PCT_NOEMER = {"instroom_pct": "clienten", "uitstroom_pct": "clienten",
+              "uitstroom_eigen_gemeente_pct": "uitstroom_woongemeente_bekend"}
 # decimals as published
 DECIMALEN = {"_per_10000": 2, "_pct": 1, "_dagen": 1, "graad": 3}
 
@@ -61,7 +65,7 @@ class Publicatie:
     max_minuten: int = 1
     min_intervalbreedte: int = 3
     min_basis: int = 10
-    vrijgesteld: tuple[str, ...] = ("capaciteit",)
+    vrijgesteld: tuple[str, ...] = ("capaciteit", "locaties")
     al_openbaar: tuple[str, ...] = ()
 
     def teken_voor(self, reden: str | None) -> str:
@@ -153,7 +157,7 @@ def catalogus(
         | (dagen & k["perspectief"].isin(("herkomst", "regio"))).to_numpy()
     )
     capaciteit = (k["bron"] == "capaciteit").to_numpy() & ind.isin(
-        ("capaciteit", "bezettingsgraad")).to_numpy()
+        ("capaciteit", "bezettingsgraad", "locaties")).to_numpy()
     tellingen = k["voorziening"].isin(TELLING_VOORZIENINGEN).to_numpy() & ~trajecten
     per_gemeente = zonder_dim & kwartaal_ok & (gemeente_traject | capaciteit | tellingen)
 
@@ -377,7 +381,7 @@ def _afgeleid(
                 ok = teller is not None and (teller == 0 or teller >= publicatie.drempel)
             else:
                 ok = True
-            ok = ok and genoeg(basis_waarde(k, "clienten"))
+            ok = ok and genoeg(basis_waarde(k, PCT_NOEMER[ind]))
         elif ind == "bezettingsgraad":
             bezetting = (k[0], "bezetting", k[2], k[3], "verblijf" if k[3] != settings.TOTAAL
                          else "regio", k[5], "trajecten")

@@ -166,6 +166,10 @@ def contract_problems(raw: pd.DataFrame, peildatum: str, codes: set[str]) -> lis
     check(df.datum_uitstroom.notna() & (raw.uitstroombestemming == ""), "uitstroom, no bestemming")
     check(df.datum_uitstroom.isna() & (raw.uitstroombestemming != ""), "bestemming, no uitstroom")
     check(df.datum_instroom.notna() & (raw.verblijfsgemeente == ""), "instroom, no verblijf")
+    if "woongemeente_na_uitstroom" in raw:
+        woon = raw.woongemeente_na_uitstroom
+        check(df.datum_uitstroom.isna() & (woon != ""), "woongemeente, no uitstroom")
+        check((woon != "") & ~woon.isin(codes | {"BUITEN", "ONBEKEND"}), "woongemeente unknown")
     verlenging = raw.aanmelding_type == "Verlenging"
     check(verlenging & df[DATES[1:]].notna().any(axis=1), "Verlenging with a flow date")
     return problems
@@ -175,7 +179,9 @@ def contract_problems(raw: pd.DataFrame, peildatum: str, codes: set[str]) -> lis
 def test_trajecten_pass_the_contract_rules(generated: dict[str, Path], region_codes: set[str],
                                            name: str, peildatum: str) -> None:
     raw = read(generated[name])
-    assert list(raw.columns) == demo.TRAJECT_COLUMNS
+    # the optional Weer Thuis column only in the recent (October) extract
+    extra = ["woongemeente_na_uitstroom"] if name == OKTOBER else []
+    assert list(raw.columns) == demo.TRAJECT_COLUMNS + extra
     assert contract_problems(raw, peildatum, region_codes) == []
     assert set(raw.voorziening) == {"BW", "MO", "VO"}
 
@@ -184,7 +190,7 @@ def test_july_extract_is_the_october_one_as_known_then(generated: dict[str, Path
     juli = read(generated[JULI]).set_index(["voorziening", "traject_id"])
     okt = read(generated[OKTOBER]).set_index(["voorziening", "traject_id"])
     assert juli.index.isin(okt.index).all(), "traject_id not stable between the extracts"
-    later = okt.loc[juli.index]
+    later = okt.loc[juli.index, list(juli.columns)]
     for column in DATES:
         assert (juli[column] <= "2026-07-15").all()
         known = juli[column] != ""
@@ -361,3 +367,19 @@ def test_demo_toml_names_are_checked(tmp_path: Path) -> None:
                          encoding="utf-8")
     with pytest.raises(ValueError, match=r"\[mo\.locaties\]: 'Nachtbed' is geen MO-product"):
         demo.generate(tmp_path / "out", reference)
+
+
+def test_woongemeente_recorded_from_its_start_date_only(generated: dict[str, Path]) -> None:
+    """Weer Thuis in the demo: the October extract records woongemeente_na_uitstroom for
+    every uitstroom on or after WOONGEMEENTE_VANAF and for none before; some go home to
+    their herkomstgemeente, some elsewhere, some unknown."""
+    okt = read(generated[OKTOBER])
+    uit = okt[okt.datum_uitstroom != ""]
+    vanaf = uit.datum_uitstroom >= demo.WOONGEMEENTE_VANAF.isoformat()
+    assert (uit.loc[vanaf, "woongemeente_na_uitstroom"] != "").all()
+    assert (uit.loc[~vanaf, "woongemeente_na_uitstroom"] == "").all()
+    recent = uit[vanaf]
+    thuis = (recent.woongemeente_na_uitstroom == recent.herkomstgemeente).mean()
+    assert 0.3 < thuis < 0.9
+    assert (recent.woongemeente_na_uitstroom == "ONBEKEND").any()
+    assert (recent.woongemeente_na_uitstroom == "BUITEN").any()

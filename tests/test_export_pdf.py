@@ -162,7 +162,8 @@ def test_hidden_figures_show_their_mark_in_the_tables(exports: Exports, paginas:
         assert " ".join([gemeente, *cellen]) in bw, (gemeente, cellen)
     assert gepubliceerd_tekst(g, "BW.instroom", LELYSTAD) == "<5"
     assert gepubliceerd_tekst(g, "BW.instroom", ALMERE) == "x"
-    assert "Instroom\n8\n▲ +1 t.o.v. 2019-K2" in hoofdstuk(paginas, 3)  # the tile
+    # the tile (six tiles on the BW row: a change may wrap onto the next line)
+    assert re.search(r"Instroom\s+8\s+▲ \+1\s+t\.o\.v\.\s+2019-K2", hoofdstuk(paginas, 3))
     vo = plat(hoofdstuk(paginas, 5))
     perioden = ("2019-K1", "2019-K2", KWARTAAL)
     instroom = [gepubliceerd_tekst(g, "VO.instroom", periode=p) for p in perioden]

@@ -50,6 +50,11 @@ OPENBAAR = {
     ("trajecten_uitsplitsingen", "BASE TABLE"), ("nulrooster_perioden", "BASE TABLE"),
     ("nulrooster_gemeenten", "BASE TABLE"), ("nulrooster_dimensies", "BASE TABLE"),
     ("ref_inwoners_regio", "BASE TABLE"), ("kerncijfers_structuur", "BASE TABLE"),
+    # Weer Thuis and the number of locations (etl/sql/27, 23), and the public view of
+    # places per location
+    ("mart_weer_thuis", "BASE TABLE"), ("mart_locaties", "BASE TABLE"), ("locaties", "VIEW"),
+    # the forecast, apart from the observed figures (etl/sql/40_prognose.sql)
+    ("prognose", "BASE TABLE"), ("prognose_backtest", "BASE TABLE"),
 }
 PER_CLIENT = {"traject_id", "datum_aanmelding", "datum_instroom", "datum_uitstroom",
               "datum_afgemeld", "leeftijdsklasse", "geslacht", "met_kinderen"}
@@ -335,7 +340,7 @@ def test_the_public_warehouse_holds_exactly_the_aggregates(welke, shipped_wareho
                      "WHERE database_name = current_database()")
     assert {c for _, c in kolommen} & PER_CLIENT == set()
     # a location has places, not clients: `locatie` only where places per location are
-    assert {t for t, c in kolommen if c == "locatie"} == {"mart_capaciteit_locaties"}
+    assert {t for t, c in kolommen if c == "locatie"} == {"mart_capaciteit_locaties", "locaties"}
 
 
 def test_the_internal_store_holds_the_per_client_rows(klein):

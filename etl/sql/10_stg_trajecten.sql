@@ -28,6 +28,8 @@ final AS (
         datum_afgemeld,
         datum_uitstroom,
         uitstroombestemming,
+        woongemeente_na_uitstroom,
+        woongemeente_geleverd,
         leeftijdsklasse,
         geslacht,
         met_kinderen,

@@ -7,6 +7,8 @@ WITH basis AS (
     UNION ALL BY NAME SELECT * FROM mart_tellingen
     UNION ALL BY NAME SELECT * FROM mart_capaciteit
     UNION ALL BY NAME SELECT * FROM mart_bezettingsgraad
+    UNION ALL BY NAME SELECT * FROM mart_weer_thuis
+    UNION ALL BY NAME SELECT * FROM mart_locaties
 ),
 inwoners AS (
     SELECT * FROM ref_inwoners_regio
@@ -22,6 +24,8 @@ per_10000 AS (
         ON i.gemeentecode = b.gemeentecode
         AND CAST(left(b.periode, 4) AS INTEGER) >= i.jaar
     WHERE NOT is_ratio(b.indicator)
+      -- a denominator of a share, not a number of people anyone compares per inwoner
+      AND b.indicator <> 'uitstroom_woongemeente_bekend'
 ),
 geleverd AS (
     -- the few per-10,000 figures a source delivered itself: where one exists, no twin is

@@ -42,6 +42,7 @@ class TegelDef:
     label: str  # short, for the tile
     eenheid: str = AANTAL
     jaarcijfer: bool = False  # a yearly figure: the last complete year up to the quarter
+    afwezig: str = ""  # the one line shown instead of comparisons when there is no value
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ SCHERMEN: tuple[Scherm, ...] = (
             TegelDef("BW.uitstroom", "Uitstroom"),
             TegelDef("BW.instroom_pct", "Instroompercentage", PROCENT, jaarcijfer=True),
             TegelDef("BW.uitstroom_pct", "Uitstroompercentage", PROCENT, jaarcijfer=True),
+            TegelDef("BW.uitstroom_eigen_gemeente_pct", "Weer Thuis", PROCENT,
+                     afwezig=labels.WEER_THUIS_AFWEZIG),
         ),
         _instroom_uitstroom("BW", "beschermd wonen"),
         "Hoofddoel 2: instroom in 24-uursvoorzieningen beperken, uitstroom versnellen.",
@@ -370,6 +373,7 @@ class Tegel:
     doel: Streefwaarde | None
     op_koers: bool | None
     definitie: str
+    afwezig: str = ""  # why there is no value (shown instead of the comparisons)
 
     @property
     def titel(self) -> str:
@@ -400,7 +404,10 @@ class Tegel:
 
     @property
     def regels(self) -> tuple[str, ...]:
-        """Markdown lines under the value: further comparisons, then the target."""
+        """Markdown lines under the value: further comparisons, then the target; for a figure
+        that does not exist, why."""
+        if self.afwezig:
+            return (self.afwezig,)
         regels = []
         for v in self.vergelijkingen[1:]:
             tekst = v.tekst(self.eenheid)
@@ -479,6 +486,7 @@ def tegel(d: TegelDef, kwartaal: str, alle: Reeksen, config: Streefwaarden) -> T
         vergelijkingen=tuple(vergelijkingen), richting=richting, doel=doel,
         op_koers=op_koers(waarde, richting, doel.streefwaarde if doel else None),
         definitie=definitie(d.sleutel),
+        afwezig=d.afwezig if waarde is None else "",
     )
 
 
@@ -705,10 +713,15 @@ def stijl(presentatie: bool) -> str:
   {pagina} {{ break-before: page; page-break-before: always; }}
   {scherm} {{ break-inside: avoid; page-break-inside: avoid; }}
   {scherm} [data-testid="stMetricValue"], {scherm} [data-testid="stMetricValue"] p {{
-    font-size: 2rem !important;
+    font-size: 1.7rem !important;
   }}
   {scherm} .stMarkdown p, {scherm} [data-testid="stMetricLabel"] p {{
-    font-size: 0.85rem !important;
+    font-size: 0.75rem !important;
+  }}
+  /* six tiles on an A4 row: a change's description that does not fit beside the change
+     goes under it, not beside it one word per line */
+  {scherm} div:has(> [data-testid="stMetricDeltaDescription"]) {{
+    flex-wrap: wrap !important;
   }}
   {scherm} h2 {{ padding-top: 0 !important; }}
   /* a chart drawn for a wide screen never bleeds off the page (PRINT_SCRIPT scales it) */

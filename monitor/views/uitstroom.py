@@ -7,7 +7,7 @@ pure functions of DataFrames. The selection helpers come from the instroom view.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -44,6 +44,13 @@ DEFINITIE_VERDELING = (
     "Verblijfsduur (datum_uitstroom − datum_instroom, in kalendermaanden) van de trajecten "
     "die in de gekozen periode uitstroomden, in klassen."
 )
+# published figures of the instruments around uitstroom (issue 12: Housing First, Woonstart,
+# logeerplekken), shown as published beside the derived figures
+AANVULLEND_AANBOD = ("housing_first_trajecten", "woonstart_plekken", "logeerplekken")
+# the counts Weer Thuis (%) is made of, numerator first
+WEER_THUIS = ("uitstroom_eigen_gemeente", "uitstroom_woongemeente_bekend")
+DEFINITIE_WEER_THUIS = (labels.DEFINITIES["uitstroom_eigen_gemeente_pct"] + " "
+                        + labels.DEFINITIES["uitstroom_eigen_gemeente"])
 DEFINITIE_EIGEN = (
     "Per herkomstgemeente: het deel van de uitstroom van haar cliënten dat vertrok uit een plek "
     "in die gemeente zelf (verblijfsgemeente = herkomstgemeente), over de gekozen periode."
@@ -63,6 +70,10 @@ class UitstroomBron:
     eigen: pd.DataFrame  # verblijf rows split by herkomstgemeente, quarters shown
     per_herkomst: pd.DataFrame  # herkomst rows, quarters shown
     inwoners: pd.DataFrame
+    # Weer Thuis: uitstroom_eigen_gemeente and uitstroom_woongemeente_bekend, herkomst and
+    # TOTAAL rows, quarters shown; empty where not measured (or a product is chosen)
+    weer_thuis: pd.DataFrame = field(default_factory=pd.DataFrame)
+    aanbod: pd.DataFrame = field(default_factory=pd.DataFrame)  # AANVULLEND_AANBOD, all years
     publiek: bool = False  # the published figures: a cell not published is left out, not 0
 
 
@@ -92,7 +103,11 @@ def gegevens(sel: Selectie, gemeenten: Mapping[str, str]) -> UitstroomBron:
             sel.voorziening, "uitstroom", van=sel.van, perspectief="herkomst",
             met_totaal=False, **basis,
         ))
+        weer_thuis = pd.concat([_trajecten(data.selectie(
+            sel.voorziening, indicator, van=sel.van, perspectief="herkomst", **basis)
+        ).assign(indicator=indicator) for indicator in WEER_THUIS], ignore_index=True)
     else:
+        weer_thuis = pd.DataFrame()
         # kerncijfers does not cross product with bestemming or herkomst: count them
         stromen = data.query("uitstroom_stromen", voorziening=sel.voorziening,
                              product=sel.product, van=eerder, tot=sel.tot)
@@ -122,6 +137,8 @@ def gegevens(sel: Selectie, gemeenten: Mapping[str, str]) -> UitstroomBron:
         eigen=eigen,
         per_herkomst=per_herkomst,
         inwoners=data.query("instroom_inwoners"),
+        weer_thuis=weer_thuis,
+        aanbod=data.query("aanvullend_aanbod", indicatoren=list(AANVULLEND_AANBOD)),
         publiek=data.bron()[1],
     )
 
@@ -307,3 +324,73 @@ def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mappin
         "eigen": "Waarvan uit een plek in de eigen gemeente", "aandeel": "Aandeel (%)",
     }).drop(columns="gemeentecode")
     return charts.Grafiek(fig, tabel, "uitstroom-uit-eigen-gemeente", DEFINITIE_EIGEN)
+
+
+def weer_thuis(frame: pd.DataFrame, k: Keuze) -> pd.DataFrame:
+    """Per measured quarter of the selection: uitstroom to the own municipality, uitstroom with
+    a known woongemeente, and the share (%) of the one in the other. The region is its TOTAAL
+    rows (the region's own clients), a choice of municipalities the sum of theirs; a hidden
+    count leaves the share unknown (NaN), never made from what is left."""
+    kolommen = ["periode", "eigen", "bekend", "aandeel"]
+    if frame.empty:
+        return pd.DataFrame(columns=kolommen)
+    delen = []
+    for naam, indicator in zip(("eigen", "bekend"), WEER_THUIS, strict=True):
+        som = som_selectie(frame[frame["indicator"] == indicator], k)
+        delen.append(som.set_index("periode")["waarde"].rename(naam))
+    result = pd.concat(delen, axis=1).sort_index().rename_axis("periode").reset_index()
+    result["aandeel"] = (100 * result["eigen"] / result["bekend"].where(result["bekend"] > 0)
+                         ).round(1)
+    return result[kolommen]
+
+
+def weer_thuis_reden(bron: UitstroomBron, sel: Selectie) -> str | None:
+    """Why there is no Weer Thuis figure for the selection (one line), or None."""
+    if sel.product is not None:
+        return ("Weer Thuis is er niet per product: kies bij Product 'Alle producten' om het "
+                "te zien.")
+    if bron.weer_thuis.empty:
+        return (f"{labels.WEER_THUIS_AFWEZIG.removesuffix('.')} ({sel.van} t/m {sel.tot}): "
+                "Weer Thuis is hier niet gemeten, dus ook niet 0.")
+    return None
+
+
+def grafiek_weer_thuis(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.Grafiek | None:
+    """Weer Thuis (%) per quarter for the selection, with its counts in the table."""
+    frame = weer_thuis(bron.weer_thuis, k)
+    getoond = frame.dropna(subset=["aandeel"])
+    if getoond.empty:
+        return None
+    fig = charts.lijn_per_gemeente(
+        getoond.assign(gemeentecode=TOTAAL, gemeente=k.naam, waarde=getoond["aandeel"]),
+        {TOTAAL: charts.VASTE_KLEUREN[TOTAAL]},
+        # the quarters measured, which may start later than the selection
+        f"Weer Thuis: uitstroom naar de eigen gemeente, {getoond['periode'].min()} t/m "
+        f"{getoond['periode'].max()}",
+        y_titel="Aandeel (%)", decimalen=1, procent=True, voorzieningen=(sel.voorziening,),
+    )
+    tabel = frame.rename(columns={
+        "periode": "Kwartaal", "eigen": "Uitstroom naar de eigen gemeente",
+        "bekend": "Uitstroom met bekende woongemeente", "aandeel": "Weer Thuis (%)",
+    })
+    return charts.Grafiek(fig, tabel, "weer-thuis", DEFINITIE_WEER_THUIS)
+
+
+def aanvullend_aanbod(frame: pd.DataFrame) -> pd.DataFrame:
+    """The published figures of Housing First, Woonstart and logeerplekken as one table in
+    Dutch: what, where, which year, how many, and the document (never summed or derived)."""
+    kolommen = ["Wat", "Voorziening", "Gemeente", "Jaar", "Aantal", "Bron"]
+    if frame.empty:
+        return pd.DataFrame(columns=kolommen)
+    soort = gepubliceerd.getoond(frame)
+    uitsplitsing = frame["dimensie"].astype("string").str.split("=", n=1).str[1]
+    wat = frame["indicator"].map(labels.indicator) + uitsplitsing.map(
+        lambda w: f" ({w})" if isinstance(w, str) else "").fillna("")
+    return pd.DataFrame({
+        "Wat": wat.to_numpy(),
+        "Voorziening": frame["voorziening"].map(labels.VOORZIENINGEN).to_numpy(),
+        "Gemeente": frame["gemeente"].to_numpy(),
+        "Jaar": frame["periode"].to_numpy(),
+        "Aantal": soort.to_numpy(),
+        "Bron": frame["bron"].to_numpy(),
+    }, columns=kolommen)
