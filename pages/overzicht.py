@@ -4,6 +4,7 @@ earlier, with the status of the figures."""
 import streamlit as st
 
 from monitor import data, labels, ui
+from monitor.views import tellingen
 
 TEGELS = {
     "BW": ["bezetting", "instroom", "uitstroom", "wachtlijst"],
@@ -14,7 +15,16 @@ TEGELS = {
 
 kwartalen = data.kwartalen()
 if not kwartalen:
-    ui.leeg()
+    # a region without trajecten may still have a document's figures (Centraal Gelderland)
+    gepubliceerd = tellingen.tabel(data.query("gepubliceerde_tellingen"))
+    if gepubliceerd.empty:
+        ui.leeg()
+    else:
+        st.title("Gepubliceerde cijfers")
+        st.caption("Voor deze regio zijn er (nog) geen trajecten aangeleverd, dus geen "
+                   "kwartaalcijfers. Wel deze cijfers, zoals de bron ze publiceerde.")
+        st.dataframe(ui.tabel_op_scherm(gepubliceerd, frozenset()), hide_index=True,
+                     key="gepubliceerde_tellingen")
     st.stop()
 
 kwartaal = st.selectbox(

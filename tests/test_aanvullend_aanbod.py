@@ -43,7 +43,7 @@ def test_the_uitstroom_table_lists_them_as_published(shipped_warehouse, monkeypa
 
     at = open_page(dashboard(shipped_warehouse, monkeypatch), "pages/uitstroom.py")
     [tabel] = [d.value for d in at.dataframe if "Wat" in getattr(d.value, "columns", [])]
-    rijen = {(r["Wat"], r["Gemeente"], r["Jaar"], r["Aantal"], r["Bron"])
+    rijen = {(r["Wat"], r["Gemeente"], r["Periode"], r["Aantal"], r["Bron"])
              for _, r in tabel.iterrows()}
     assert rijen == {
         ("Housing First-trajecten (pilot)", "Regio totaal", "2022", 43, BRON),

@@ -14,7 +14,7 @@ import pandas as pd
 from etl.settings import TOTAAL, UITSTROOMBESTEMMINGEN
 from monitor import charts, data, fmt, gebeurtenissen, labels
 from monitor.filters import Selectie
-from monitor.views import gepubliceerd
+from monitor.views import gepubliceerd, tellingen
 from monitor.views.instroom import (
     GEEN_PER_10000,
     GEMEENTE_KOLOM,
@@ -379,18 +379,4 @@ def grafiek_weer_thuis(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.G
 def aanvullend_aanbod(frame: pd.DataFrame) -> pd.DataFrame:
     """The published figures of Housing First, Woonstart and logeerplekken as one table in
     Dutch: what, where, which year, how many, and the document (never summed or derived)."""
-    kolommen = ["Wat", "Voorziening", "Gemeente", "Jaar", "Aantal", "Bron"]
-    if frame.empty:
-        return pd.DataFrame(columns=kolommen)
-    soort = gepubliceerd.getoond(frame)
-    uitsplitsing = frame["dimensie"].astype("string").str.split("=", n=1).str[1]
-    wat = frame["indicator"].map(labels.indicator) + uitsplitsing.map(
-        lambda w: f" ({w})" if isinstance(w, str) else "").fillna("")
-    return pd.DataFrame({
-        "Wat": wat.to_numpy(),
-        "Voorziening": frame["voorziening"].map(labels.VOORZIENINGEN).to_numpy(),
-        "Gemeente": frame["gemeente"].to_numpy(),
-        "Jaar": frame["periode"].to_numpy(),
-        "Aantal": soort.to_numpy(),
-        "Bron": frame["bron"].to_numpy(),
-    }, columns=kolommen)
+    return tellingen.tabel(frame)
