@@ -435,7 +435,7 @@ def markeer_waarden(
                 {"x": label.positie, "y": label.waarde, "xanchor": "center",
                  "yanchor": "bottom", "yshift": 1})
         fig.add_annotation(**plek, xref="x", yref="y", text=label.tekst, showarrow=False,
-                           font={"size": 12, "color": "#333333"}, name=WAARDELABEL,
+                           font={"size": 12, "color": TEKSTKLEUR}, name=WAARDELABEL,
                            hovertext=label.uitleg)
     if alle and hoogste > 0:
         # room above the highest bar for its label
@@ -488,7 +488,7 @@ def kap_uitschieter(fig: go.Figure, periode: str, factor: float = 2.5,
                   xref="x", yref="y", line={"color": "white", "width": 4}, name=naam)
     fig.add_annotation(x=plek, y=top, xref="x", yref="y", xanchor="left", yanchor="top",
                        xshift=6, text=tekst, showarrow=False, bgcolor="rgba(255,255,255,0.85)",
-                       font={"size": 12, "color": "#333333"}, name=naam)
+                       font={"size": 12, "color": TEKSTKLEUR}, name=naam)
     return fig
 
 
