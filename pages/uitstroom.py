@@ -60,6 +60,8 @@ if reden:
     st.info(reden, icon=":material/info:")
 else:
     ui.teken(view.grafiek_weer_thuis(bron, keuze, sel), "weer_thuis")
+    ui.teken(view.grafiek_weer_thuis_per_gemeente(bron, keuze, sel, gemeenten),
+             "weer_thuis_gemeenten")
 
 st.subheader("Housing First, Woonstart en logeerplekken")
 st.caption(

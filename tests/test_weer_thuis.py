@@ -198,6 +198,20 @@ def test_share_of_a_selection_sums_its_municipalities(kc):
     assert pd.isna(k2["aandeel"])
 
 
+def test_per_herkomstgemeente_over_the_quarters(kc):
+    gemeenten = {ALMERE: "Almere", LELYSTAD: "Lelystad", DRONTEN: "Dronten"}
+    frame = kc[kc.voorziening == "BW"].drop(columns=["voorziening"])
+    tabel = view.weer_thuis_per_gemeente(frame, gemeenten, keuze(list(gemeenten), gemeenten))
+    rijen = {r["gemeente"]: (r["eigen"], r["bekend"], r["aandeel"])
+             for r in tabel.to_dict("records")}
+    # 2024-K2 and K3 together: Almere 2 of 3, Lelystad 0 of 1, Dronten 0 of 0 (no share);
+    # all three chosen = the region: its own clients, 2 of 4
+    assert rijen["Almere"] == (2, 3, 66.7)
+    assert rijen["Lelystad"] == (0, 1, 0.0)
+    assert rijen["Dronten"][:2] == (0, 0) and pd.isna(rijen["Dronten"][2])
+    assert rijen["Regio totaal"] == (2, 4, 50.0)
+
+
 def test_uitstroom_page_shows_it_and_says_why_it_is_absent(warehouse, monkeypatch):
     from paginahulp import dashboard, open_page_met, tabel
 
@@ -211,6 +225,9 @@ def test_uitstroom_page_shows_it_and_says_why_it_is_absent(warehouse, monkeypatc
     assert frame.loc["2024-K2", "Weer Thuis (%)"] == pytest.approx(33.3)
     assert frame.loc["2024-K2", "Uitstroom met bekende woongemeente"] == 3
     assert frame.loc["2024-K3", "Weer Thuis (%)"] == pytest.approx(100.0)
+    per_gemeente = tabel(at, ["Herkomstgemeente", *kolommen[1:]]).set_index("Herkomstgemeente")
+    assert per_gemeente.loc["Almere", "Weer Thuis (%)"] == pytest.approx(66.7)
+    assert per_gemeente.loc["Regio totaal", "Uitstroom met bekende woongemeente"] == 4
 
     at = dashboard(warehouse, monkeypatch)
     at.run()

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from etl.settings import TOTAAL, UITSTROOMBESTEMMINGEN
 from monitor import charts, data, fmt, gebeurtenissen, labels
@@ -299,12 +300,10 @@ def grafiek_percentage(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[st
     return grafiek_jaarpercentage(bron.uitstroom_pct, "uitstroom_pct", sel, gemeenten)
 
 
-def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
-                           ) -> charts.Grafiek | None:
-    frame = eigen_gemeente(bron.eigen, bron.per_herkomst, gemeenten, sel.gemeenten)
-    frame = frame.dropna(subset=["aandeel"])
-    if frame.empty:
-        return None
+def _aandeel_per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str], titel: str,
+                          sel: Selectie) -> go.Figure:
+    """Horizontal bars of `frame`'s aandeel (%) per gemeente, each in its municipality's
+    colour (the chosen ones together in the region's)."""
     kleuren = charts.gemeente_kleuren(gemeenten)
     getoond = frame.assign(
         waarde=frame["aandeel"],
@@ -313,12 +312,23 @@ def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mappin
     fig = charts.staaf(
         getoond, "gemeente", "gemeente", dict(zip(getoond["gemeente"], getoond["kleur"],
                                                    strict=True)),
-        f"Uitstroom uit een plek in de eigen gemeente, {sel.van} t/m {sel.tot}",
-        decimalen=1, procent=True, horizontaal=True, voorzieningen=(sel.voorziening,)
+        titel, decimalen=1, procent=True, horizontaal=True, voorzieningen=(sel.voorziening,)
     )
     fig.update_xaxes(ticksuffix="%", range=[0, 100])
     fig.update_traces(hovertemplate="%{x:,.1f}%")
     fig.update_layout(showlegend=False)
+    return fig
+
+
+def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mapping[str, str]
+                           ) -> charts.Grafiek | None:
+    frame = eigen_gemeente(bron.eigen, bron.per_herkomst, gemeenten, sel.gemeenten)
+    frame = frame.dropna(subset=["aandeel"])
+    if frame.empty:
+        return None
+    fig = _aandeel_per_gemeente(
+        frame, gemeenten, f"Uitstroom uit een plek in de eigen gemeente, {sel.van} t/m {sel.tot}",
+        sel)
     tabel = frame.rename(columns={
         "gemeente": "Herkomstgemeente", "uitstroom": "Uitstroom",
         "eigen": "Waarvan uit een plek in de eigen gemeente", "aandeel": "Aandeel (%)",
@@ -380,3 +390,48 @@ def aanvullend_aanbod(frame: pd.DataFrame) -> pd.DataFrame:
     """The published figures of Housing First, Woonstart and logeerplekken as one table in
     Dutch: what, where, which year, how many, and the document (never summed or derived)."""
     return tellingen.tabel(frame)
+
+
+def weer_thuis_per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str], k: Keuze
+                            ) -> pd.DataFrame:
+    """Per chosen herkomstgemeente over the measured quarters shown: uitstroom to the own
+    municipality, uitstroom with a known woongemeente, and the share (%); then the selection
+    (the region's own clients, or the chosen municipalities together). A hidden count makes
+    its row's sums and share unknown (NaN)."""
+    kolommen = ["gemeentecode", "gemeente", "eigen", "bekend", "aandeel"]
+    if frame.empty:
+        return pd.DataFrame(columns=kolommen)
+    rijen = []
+    for code, naam in [*((c, gemeenten[c]) for c in k.gemeenten),
+                       (TOTAAL, k.naam if k.regio else TOTAAL_SELECTIE)]:
+        if code == TOTAAL and len(k.gemeenten) == 1:
+            continue
+        codes = ({TOTAAL} if k.regio else set(k.gemeenten)) if code == TOTAAL else {code}
+        deel = frame[frame["gemeentecode"].isin(codes)].assign(_alle=1)
+        sommen = {naam_: gepubliceerd.som(deel[deel["indicator"] == indicator], ["_alle"],
+                                          data.teken_overig)["waarde"]
+                  for naam_, indicator in zip(("eigen", "bekend"), WEER_THUIS, strict=True)}
+        rijen.append({"gemeentecode": code, "gemeente": naam,
+                      **{n: float(w.iloc[0]) if len(w) else 0.0 for n, w in sommen.items()}})
+    result = pd.DataFrame(rijen, columns=kolommen[:4])
+    result["aandeel"] = (100 * result["eigen"] / result["bekend"].where(result["bekend"] > 0)
+                         ).round(1)
+    return result
+
+
+def grafiek_weer_thuis_per_gemeente(bron: UitstroomBron, k: Keuze, sel: Selectie,
+                                    gemeenten: Mapping[str, str]) -> charts.Grafiek | None:
+    """Weer Thuis (%) per herkomstgemeente over the measured quarters of the selection."""
+    frame = weer_thuis_per_gemeente(bron.weer_thuis, gemeenten, k)
+    getoond = frame.dropna(subset=["aandeel"])
+    if getoond.empty:
+        return None
+    kwartalen = sorted(bron.weer_thuis["periode"].unique())
+    fig = _aandeel_per_gemeente(
+        getoond, gemeenten,
+        f"Weer Thuis per herkomstgemeente, {kwartalen[0]} t/m {kwartalen[-1]}", sel)
+    tabel = frame.drop(columns="gemeentecode").rename(columns={
+        "gemeente": "Herkomstgemeente", "eigen": "Uitstroom naar de eigen gemeente",
+        "bekend": "Uitstroom met bekende woongemeente", "aandeel": "Weer Thuis (%)",
+    })
+    return charts.Grafiek(fig, tabel, "weer-thuis-per-gemeente", DEFINITIE_WEER_THUIS)
