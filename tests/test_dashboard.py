@@ -112,8 +112,12 @@ def test_no_demo_banner_without_demo_figures(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     assert not at.exception
     assert not any("Demodata" in w.value for w in at.warning)
-    # published yearly figures only: no quarter to show, a calm Dutch message
-    assert any("Geen gegevens" in i.value for i in at.info)
+    # published yearly figures only: no quarter to show, so Overzicht lists those figures
+    assert at.title[0].value == "Gepubliceerde cijfers"
+    (tabel,) = [d.value for d in at.dataframe if "Wat" in d.value.columns]
+    bw = tabel[(tabel["Wat"] == "Cliënten") & (tabel["Voorziening"] == "Beschermd wonen")
+               & (tabel["Gemeente"] == "Regio totaal") & (tabel["Periode"] == "2018")]
+    assert list(bw["Aantal"]) == [811]
 
 
 def test_missing_warehouse_gives_a_dutch_instruction(tmp_path, monkeypatch):
