@@ -448,7 +448,8 @@ UITSCHIETER = "uitschieter: "  # the name of the label and the mark on a cut-off
 
 def kap_uitschieter(fig: go.Figure, periode: str, factor: float = 2.5,
                     decimalen: int = 0) -> go.Figure:
-    """On a chart of vertical bars over periods: when the bar (stack) of `periode` is more
+    """On a chart of vertical bars (or of lines, `_kap_lijn`) over periods: when the bar
+    (stack) of `periode` is more
     than `factor` times the highest other one, the value axis ends a little above the
     others, so they stay readable, and the cut-off bar says so: a white break across it and
     '↑ 257 in 2021-K1 (staaf afgekapt)' at the top (hover and the table keep the real
@@ -457,8 +458,10 @@ def kap_uitschieter(fig: go.Figure, periode: str, factor: float = 2.5,
     Meant for a known event's spike (the Wlz-overgang); drawn once."""
     naam = UITSCHIETER + periode
     staven = [t for t in fig.data if t.type == "bar" and getattr(t, "orientation", None) != "h"]
-    if not staven or any(a.name == naam for a in fig.layout.annotations):
+    if any(a.name == naam for a in fig.layout.annotations):
         return fig
+    if not staven:
+        return _kap_lijn(fig, periode, factor, decimalen)
     totalen: dict[str, float] = {}
     onvolledig = False  # a part without a figure (hidden in the publieksversie): no total
     for trace in staven:
@@ -489,6 +492,36 @@ def kap_uitschieter(fig: go.Figure, periode: str, factor: float = 2.5,
     fig.add_annotation(x=plek, y=top, xref="x", yref="y", xanchor="left", yanchor="top",
                        xshift=6, text=tekst, showarrow=False, bgcolor="rgba(255,255,255,0.85)",
                        font={"size": 12, "color": TEKSTKLEUR}, name=naam)
+    return fig
+
+
+def _kap_lijn(fig: go.Figure, periode: str, factor: float, decimalen: int) -> go.Figure:
+    """kap_uitschieter for lines: when a line's point at `periode` is more than `factor`
+    times the highest point of every line elsewhere, the value axis ends a little above
+    those, and the cut-off point is named at the top ('↑ 257 in 2021-K1 (lijn afgekapt)';
+    hover and the table keep the real figures)."""
+    lijnen = [t for t in fig.data if t.type == "scatter" and "lines" in (t.mode or "lines")
+              and t.x is not None and t.y is not None]
+    piek: tuple[float, str] | None = None
+    rest = 0.0
+    for trace in lijnen:
+        for x, y in zip(trace.x, trace.y, strict=True):
+            if y is None or pd.isna(y):
+                continue
+            if str(x) == periode:
+                if piek is None or float(y) > piek[0]:
+                    piek = (float(y), str(trace.name or ""))
+            else:
+                rest = max(rest, float(y))
+    if piek is None or rest <= 0 or piek[0] <= factor * rest:
+        return fig
+    top = rest * 1.35
+    fig.update_yaxes(range=[0, top], autorange=False)
+    wie = f"{piek[1]}: " if len(lijnen) > 1 and piek[1] else ""
+    fig.add_annotation(x=periode, y=top, xref="x", yref="y", xanchor="left", yanchor="top",
+                       xshift=6, text=f"↑ {wie}{fmt.getal(piek[0], decimalen)} in {periode} "
+                       "(lijn afgekapt)", showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                       font={"size": 12, "color": TEKSTKLEUR}, name=UITSCHIETER + periode)
     return fig
 
 

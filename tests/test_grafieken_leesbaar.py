@@ -247,6 +247,29 @@ def test_a_known_events_spike_is_cut_off_with_its_value_and_the_rest_stays_reada
     assert charts.kap_uitschieter(gewoon, piek).layout.yaxis.range is None
 
 
+def test_a_spike_on_a_stuurgroep_line_chart_is_cut_off_with_its_value():
+    """The Stuurgroep BW chart (instroom and uitstroom lines): the Wlz spike in uitstroom is
+    cut off with its series and value at the top; the other quarters stay readable; the
+    table keeps the real figure. Without a spike, nothing is cut."""
+    from monitor.views import stuurgroep as sg
+
+    piek = wlz().kwartaal
+    grafiek = sg.scherm("bw").grafiek
+    rijen = [("Instroom", p, 40.0 + i % 3) for i, p in enumerate(KWARTALEN)]
+    rijen += [("Uitstroom", p, 250.0 if p == piek else 30.0 + i % 4)
+              for i, p in enumerate(KWARTALEN)]
+    tabel = pd.DataFrame(rijen, columns=["Reeks", "Periode", "Waarde"])
+    fig = sg.figuur(grafiek, tabel)
+    assert list(fig.layout.yaxis.range) == [0, pytest.approx(42 * 1.35)]
+    [label] = [a for a in fig.layout.annotations if a.name == charts.UITSCHIETER + piek]
+    assert label.text == f"↑ Uitstroom: 250 in {piek} (lijn afgekapt)"
+    assert 250.0 in list(tabel["Waarde"])  # the table is not touched
+    gewoon = tabel.assign(Waarde=tabel["Waarde"].where(tabel["Waarde"] < 200, 33.0))
+    fig = sg.figuur(grafiek, gewoon)
+    assert fig.layout.yaxis.range is None
+    assert not [a for a in fig.layout.annotations if a.name == charts.UITSCHIETER + piek]
+
+
 # --- the theme pages as the browser gets them ----------------------------------------------
 
 

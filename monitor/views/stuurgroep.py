@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from monitor import charts, labels, wat_viel_op
+from monitor import charts, gebeurtenissen, labels, wat_viel_op
 from monitor.perioden import kwartaal_verschuiven
 from monitor.streefwaarden import (
     GEEN,
@@ -646,6 +646,10 @@ def figuur(g: GrafiekDef, tabel: pd.DataFrame, groot: bool = False,
         charts.markeer_streefwaarde(fig, doel.streefwaarde,
                                     f"{naam} – {label}" if len(g.lijnen) > 1 else label,
                                     procent=g.eenheid == PROCENT)
+    # a known event's spike (the Wlz-overgang in BW's uitstroom) would flatten every other
+    # quarter: the axis is cut above the rest and the spike's value written at the top
+    for gebeurtenis in gebeurtenissen.voor(tuple({k.split(".", 1)[0] for k, _ in g.lijnen})):
+        charts.kap_uitschieter(fig, gebeurtenis.kwartaal, decimalen=decimalen)
     # explicit sizes: Streamlit's chart theme would otherwise set its own small ticks
     tekst = 18 if groot else 12
     fig.update_layout(font={"size": tekst}, title={"font": {"size": 22 if groot else 16}},
