@@ -344,8 +344,7 @@ def _leeft(pid: int) -> bool:
 
 
 # Columns of raw_trajecten that say where a row came from, not what it says.
-_HERKOMST_KOLOMMEN = ("rij", "bestand", "bestand_volgorde", "peildatum", "demo",
-                      "woongemeente_geleverd")
+_HERKOMST_KOLOMMEN = ("rij", "bestand", "bestand_volgorde", "peildatum", "demo")
 MAX_TEGENSPRAAK = 50
 
 
@@ -558,7 +557,7 @@ _EMPTY = {
         "''::VARCHAR AS locatie, NULL::DATE AS datum_aanmelding, NULL::DATE AS datum_instroom, "
         "NULL::DATE AS datum_afgemeld, NULL::DATE AS datum_uitstroom, "
         "''::VARCHAR AS uitstroombestemming, ''::VARCHAR AS woongemeente_na_uitstroom, "
-        "false AS woongemeente_geleverd, ''::VARCHAR AS leeftijdsklasse, "
+        "''::VARCHAR AS leeftijdsklasse, "
         "''::VARCHAR AS geslacht, ''::VARCHAR AS met_kinderen, ''::VARCHAR AS bestand, "
         "0::INT AS bestand_volgorde, NULL::DATE AS peildatum, false AS demo"
     ),
@@ -592,11 +591,6 @@ def _laad_bestand(con: duckdb.DuckDBPyConnection, loaded: LoadedFile, order: int
         .append_column("peildatum", pa.array([loaded.peildatum] * n, pa.date32()))
         .append_column("demo", pa.array([loaded.demo] * n, pa.bool_()))
     )
-    if loaded.kind == "trajecten":
-        # whether the file had the optional column at all (an empty cell is "not known" for
-        # one traject; a missing column leaves Weer Thuis unmeasured, see 27_mart_weer_thuis)
-        table = table.append_column("woongemeente_geleverd", pa.array(
-            ["woongemeente_na_uitstroom" in loaded.kolommen] * n, pa.bool_()))
     target = f"raw_{loaded.kind}"
     con.register("v_bestand", table)
     exists = con.execute(

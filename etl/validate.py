@@ -321,9 +321,6 @@ class LoadedFile:
     demo: bool
     sha256: str
     table: pa.Table
-    # the contract's columns the file's header holds: an optional column a file does not
-    # have is not known for its rows (Weer Thuis: absent, never 0)
-    kolommen: frozenset[str] = frozenset()
     # set once the rows are loaded and `table` is let go (etl.build): their number
     rijen: int | None = None
 
@@ -390,7 +387,6 @@ def validate_file(path: Path, region: Region, kind: str | None = None,
         demo=DEMO_TOKEN in path.stem.lower().split("_"),
         sha256=_sha256(path),
         table=table,
-        kolommen=frozenset(c.name for c in columns if c.name in raw.columns),
     )
 
 

@@ -14,7 +14,9 @@ on bars that tell a real 0 from no figure and never show a hidden figure as 0
 
 from __future__ import annotations
 
+import html
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -489,7 +491,12 @@ def kap_uitschieter(fig: go.Figure, periode: str, factor: float = 2.5,
         tekst = f"↑ {fmt.getal(piek, decimalen)} in {periode} (staaf afgekapt)"
     fig.add_shape(type="line", x0=plek - 0.5, x1=plek + 0.5, y0=top * 0.9, y1=top * 0.93,
                   xref="x", yref="y", line={"color": "white", "width": 4}, name=naam)
-    fig.add_annotation(x=plek, y=top, xref="x", yref="y", xanchor="left", yanchor="top",
+    return _afgekapt(fig, plek, top, tekst, naam)
+
+
+def _afgekapt(fig: go.Figure, x: object, top: float, tekst: str, naam: str) -> go.Figure:
+    """The cut-off spike's label at the top of the value axis, right of its period."""
+    fig.add_annotation(x=x, y=top, xref="x", yref="y", xanchor="left", yanchor="top",
                        xshift=6, text=tekst, showarrow=False, bgcolor="rgba(255,255,255,0.85)",
                        font={"size": 12, "color": TEKSTKLEUR}, name=naam)
     return fig
@@ -518,11 +525,8 @@ def _kap_lijn(fig: go.Figure, periode: str, factor: float, decimalen: int) -> go
     top = rest * 1.35
     fig.update_yaxes(range=[0, top], autorange=False)
     wie = f"{piek[1]}: " if len(lijnen) > 1 and piek[1] else ""
-    fig.add_annotation(x=periode, y=top, xref="x", yref="y", xanchor="left", yanchor="top",
-                       xshift=6, text=f"↑ {wie}{fmt.getal(piek[0], decimalen)} in {periode} "
-                       "(lijn afgekapt)", showarrow=False, bgcolor="rgba(255,255,255,0.85)",
-                       font={"size": 12, "color": TEKSTKLEUR}, name=UITSCHIETER + periode)
-    return fig
+    return _afgekapt(fig, periode, top, f"↑ {wie}{fmt.getal(piek[0], decimalen)} in {periode} "
+                     "(lijn afgekapt)", UITSCHIETER + periode)
 
 
 def waardelabels(fig: go.Figure) -> list[str]:
@@ -544,9 +548,6 @@ AANNAMES_BREEDTE = 120  # characters per line of the assumptions under the title
 def _regels(tekst: str, breedte: int = AANNAMES_BREEDTE) -> str:
     """Plain text broken into lines for a Plotly text (which does not wrap), escaped: the
     assumptions are the monitor's own words, but Plotly reads `<` as markup."""
-    import html
-    import textwrap
-
     return "<br>".join(html.escape(r) for r in textwrap.wrap(tekst, breedte))
 
 

@@ -16,7 +16,7 @@ TEGELS = {
 kwartalen = data.kwartalen()
 if not kwartalen:
     # a region without trajecten may still have a document's figures (Centraal Gelderland)
-    gepubliceerd = tellingen.tabel(data.query("gepubliceerde_tellingen"))
+    gepubliceerd = tellingen.tabel(data.query("gepubliceerde_tellingen", indicatoren=None))
     if gepubliceerd.empty:
         ui.leeg()
     else:

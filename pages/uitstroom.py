@@ -5,6 +5,7 @@ import streamlit as st
 
 from monitor import data, filters, ui
 from monitor.views import instroom as selectie
+from monitor.views import tellingen
 from monitor.views import uitstroom as view
 
 sel = filters.sidebar()
@@ -68,7 +69,7 @@ st.caption(
     "Wat de regio doet om uitstroom mogelijk te maken en terugval te voorkomen, zoals de "
     "gemeenten het publiceerden (niet afgeleid uit de trajecten, voor alle voorzieningen)."
 )
-aanbod = view.aanvullend_aanbod(bron.aanbod)
+aanbod = tellingen.tabel(bron.aanbod)
 if aanbod.empty:
     st.info("Hierover zijn nog geen cijfers aangeleverd.", icon=":material/info:")
 else:

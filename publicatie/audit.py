@@ -66,7 +66,14 @@ import pandas as pd
 
 from etl import settings
 from monitor.fmt import getal
-from publicatie.suppressie import PRIMAIR, Publicatie, is_ratio, uit_openbare_bron
+from publicatie.suppressie import (
+    PCT_BASIS,
+    PCT_NOEMER,
+    PRIMAIR,
+    Publicatie,
+    is_ratio,
+    uit_openbare_bron,
+)
 
 SLEUTEL = list(settings.KERNCIJFER_SLEUTEL)
 KOLOMMEN = [*SLEUTEL, "gemeente", "reden", "waarde", "teken", "ondergrens", "bovengrens",
@@ -80,11 +87,6 @@ AFGELEIDE_INDICATOREN = ("spreidingsindex", "eigen_gemeente_pct")
 
 _TOL = 1e-6  # a relation holds when it is off by less than this
 _PLAFOND = 1e6  # an upper bound this high is no bound (far above any count of the region)
-_PCT = {"instroom_pct": "instroom", "uitstroom_pct": "uitstroom",
-        "uitstroom_eigen_gemeente_pct": "uitstroom_eigen_gemeente"}
-# what each percentage is divided by (data contract section 2)
-_PCT_NOEMER = {"instroom_pct": "clienten", "uitstroom_pct": "clienten",
-               "uitstroom_eigen_gemeente_pct": "uitstroom_woongemeente_bekend"}
 _JAAR, _KWARTAAL = r"^\d{4}$", r"^\d{4}-K[1-4]$"
 
 
@@ -552,11 +554,11 @@ def _verhouding(cellen: _Cellen, gepubliceerd: pd.DataFrame, soort: str) -> _Rij
         return _leeg()
     ind = gepubliceerd["indicator"].astype(str)
     if soort == "pct":
-        rijen = _getoonde_verhoudingen(gepubliceerd, ind.isin(list(_PCT)))
+        rijen = _getoonde_verhoudingen(gepubliceerd, ind.isin(list(PCT_BASIS)))
         if rijen.empty:
             return _leeg()
-        teller = _cel_van(cellen, rijen.assign(indicator=rijen["indicator"].map(_PCT)))
-        noemer = _cel_van(cellen, rijen.assign(indicator=rijen["indicator"].map(_PCT_NOEMER)))
+        teller = _cel_van(cellen, rijen.assign(indicator=rijen["indicator"].map(PCT_BASIS)))
+        noemer = _cel_van(cellen, rijen.assign(indicator=rijen["indicator"].map(PCT_NOEMER)))
         factor = 100.0
     else:
         rijen = _getoonde_verhoudingen(gepubliceerd, ind == "bezettingsgraad")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from paginahulp import dashboard, kc
 from streamlit.testing.v1 import AppTest
+from test_region import CENTRAAL_GELDERLAND
 
 from monitor import charts, labels
 
@@ -27,18 +28,8 @@ REGIO = ROOT / "data" / "regions" / "centraal-gelderland"
 RAW = REGIO / "raw"
 BRON = "Transformatieplan Beschermd Thuis Centraal Gelderland"
 
-GEMEENTEN = {
-    "GM0202": "Arnhem",
-    "GM0221": "Doesburg",
-    "GM0226": "Duiven",
-    "GM1705": "Lingewaard",
-    "GM1734": "Overbetuwe",
-    "GM0274": "Renkum",
-    "GM0275": "Rheden",
-    "GM0277": "Rozendaal",
-    "GM0293": "Westervoort",
-    "GM0299": "Zevenaar",
-}
+# the region's ten municipalities, as the test of a second region's reference expects them
+GEMEENTEN = CENTRAAL_GELDERLAND
 
 # CBS population on 1 January (data/regions/centraal-gelderland/inwoners.csv): the largest
 # and the smallest municipality in three years, and the region's sum in every year

@@ -29,7 +29,6 @@ final AS (
         datum_uitstroom,
         uitstroombestemming,
         woongemeente_na_uitstroom,
-        woongemeente_geleverd,
         leeftijdsklasse,
         geslacht,
         met_kinderen,

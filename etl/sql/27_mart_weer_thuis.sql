@@ -7,15 +7,14 @@
 --                                   (a region municipality or BUITEN; not ONBEKEND, not empty)
 --   uitstroom_eigen_gemeente_pct    the first divided by the second, where the second > 0
 -- The figure exists only where it was measured: from the first period in which a supplier
--- recorded a known woongemeente_na_uitstroom for the voorziening (in a file that has the
--- column). Before that, and for a voorziening whose files never had the column, there are no
--- rows at all: absent, never 0. Within a measured period every municipality of the region
+-- recorded a known woongemeente_na_uitstroom for the voorziening. Before that, and for a
+-- voorziening whose files never had the column, there are no rows at all: absent, never 0. Within a measured period every municipality of the region
 -- has its counts, 0 included.
 CREATE OR REPLACE TABLE mart_weer_thuis AS
 WITH uitstroom AS (
     SELECT t.voorziening, t.herkomstgemeente, t.woongemeente_na_uitstroom AS woongemeente,
-           t.woongemeente_geleverd AND coalesce(t.woongemeente_na_uitstroom, 'ONBEKEND')
-               NOT IN ('ONBEKEND', '') AS bekend,
+           -- a file without the column leaves it NULL: never known
+           coalesce(t.woongemeente_na_uitstroom, 'ONBEKEND') NOT IN ('ONBEKEND', '') AS bekend,
            t.datum_uitstroom
     FROM stg_trajecten AS t
     WHERE t.datum_uitstroom IS NOT NULL

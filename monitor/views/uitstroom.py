@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from etl.settings import TOTAAL, UITSTROOMBESTEMMINGEN
 from monitor import charts, data, fmt, gebeurtenissen, labels
 from monitor.filters import Selectie
-from monitor.views import gepubliceerd, tellingen
+from monitor.views import gepubliceerd
 from monitor.views.instroom import (
     GEEN_PER_10000,
     GEMEENTE_KOLOM,
@@ -139,7 +139,7 @@ def gegevens(sel: Selectie, gemeenten: Mapping[str, str]) -> UitstroomBron:
         per_herkomst=per_herkomst,
         inwoners=data.query("instroom_inwoners"),
         weer_thuis=weer_thuis,
-        aanbod=data.query("aanvullend_aanbod", indicatoren=list(AANVULLEND_AANBOD)),
+        aanbod=data.query("gepubliceerde_tellingen", indicatoren=list(AANVULLEND_AANBOD)),
         publiek=data.bron()[1],
     )
 
@@ -336,22 +336,27 @@ def grafiek_eigen_gemeente(bron: UitstroomBron, sel: Selectie, gemeenten: Mappin
     return charts.Grafiek(fig, tabel, "uitstroom-uit-eigen-gemeente", DEFINITIE_EIGEN)
 
 
+def _weer_thuis_som(frame: pd.DataFrame, k: Keuze, per: tuple[str, ...]) -> pd.DataFrame:
+    """The selection's Weer Thuis counts per `per` (som_selectie: hidden cells stay hidden)
+    and the share (%) of uitstroom to the own municipality in uitstroom with a known
+    woongemeente; a hidden count leaves the share unknown (NaN)."""
+    delen = [som_selectie(frame[frame["indicator"] == indicator], k, per)
+             .set_index(list(per))["waarde"].rename(naam)
+             for naam, indicator in zip(("eigen", "bekend"), WEER_THUIS, strict=True)]
+    result = pd.concat(delen, axis=1).sort_index().reset_index()
+    result["aandeel"] = (100 * result["eigen"] / result["bekend"].where(result["bekend"] > 0)
+                         ).round(1)
+    return result
+
+
 def weer_thuis(frame: pd.DataFrame, k: Keuze) -> pd.DataFrame:
     """Per measured quarter of the selection: uitstroom to the own municipality, uitstroom with
     a known woongemeente, and the share (%) of the one in the other. The region is its TOTAAL
-    rows (the region's own clients), a choice of municipalities the sum of theirs; a hidden
-    count leaves the share unknown (NaN), never made from what is left."""
+    rows (the region's own clients), a choice of municipalities the sum of theirs."""
     kolommen = ["periode", "eigen", "bekend", "aandeel"]
     if frame.empty:
         return pd.DataFrame(columns=kolommen)
-    delen = []
-    for naam, indicator in zip(("eigen", "bekend"), WEER_THUIS, strict=True):
-        som = som_selectie(frame[frame["indicator"] == indicator], k)
-        delen.append(som.set_index("periode")["waarde"].rename(naam))
-    result = pd.concat(delen, axis=1).sort_index().rename_axis("periode").reset_index()
-    result["aandeel"] = (100 * result["eigen"] / result["bekend"].where(result["bekend"] > 0)
-                         ).round(1)
-    return result[kolommen]
+    return _weer_thuis_som(frame, k, ("periode",))[kolommen]
 
 
 def weer_thuis_reden(bron: UitstroomBron, sel: Selectie) -> str | None:
@@ -386,12 +391,6 @@ def grafiek_weer_thuis(bron: UitstroomBron, k: Keuze, sel: Selectie) -> charts.G
     return charts.Grafiek(fig, tabel, "weer-thuis", DEFINITIE_WEER_THUIS)
 
 
-def aanvullend_aanbod(frame: pd.DataFrame) -> pd.DataFrame:
-    """The published figures of Housing First, Woonstart and logeerplekken as one table in
-    Dutch: what, where, which year, how many, and the document (never summed or derived)."""
-    return tellingen.tabel(frame)
-
-
 def weer_thuis_per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str], k: Keuze
                             ) -> pd.DataFrame:
     """Per chosen herkomstgemeente over the measured quarters shown: uitstroom to the own
@@ -401,22 +400,15 @@ def weer_thuis_per_gemeente(frame: pd.DataFrame, gemeenten: Mapping[str, str], k
     kolommen = ["gemeentecode", "gemeente", "eigen", "bekend", "aandeel"]
     if frame.empty:
         return pd.DataFrame(columns=kolommen)
-    rijen = []
-    for code, naam in [*((c, gemeenten[c]) for c in k.gemeenten),
-                       (TOTAAL, k.naam if k.regio else TOTAAL_SELECTIE)]:
-        if code == TOTAAL and len(k.gemeenten) == 1:
-            continue
-        codes = ({TOTAAL} if k.regio else set(k.gemeenten)) if code == TOTAAL else {code}
-        deel = frame[frame["gemeentecode"].isin(codes)].assign(_alle=1)
-        sommen = {naam_: gepubliceerd.som(deel[deel["indicator"] == indicator], ["_alle"],
-                                          data.teken_overig)["waarde"]
-                  for naam_, indicator in zip(("eigen", "bekend"), WEER_THUIS, strict=True)}
-        rijen.append({"gemeentecode": code, "gemeente": naam,
-                      **{n: float(w.iloc[0]) if len(w) else 0.0 for n, w in sommen.items()}})
-    result = pd.DataFrame(rijen, columns=kolommen[:4])
-    result["aandeel"] = (100 * result["eigen"] / result["bekend"].where(result["bekend"] > 0)
-                         ).round(1)
-    return result
+    per_gemeente = _weer_thuis_som(frame, Keuze(k.gemeenten, False, ""), ("gemeentecode",))
+    delen = [per_gemeente.set_index("gemeentecode").reindex(list(k.gemeenten)).reset_index()]
+    if len(k.gemeenten) > 1:
+        samen = _weer_thuis_som(frame.assign(_alle=TOTAAL), k, ("_alle",))
+        delen.append(samen.rename(columns={"_alle": "gemeentecode"}))
+    result = pd.concat(delen, ignore_index=True)
+    result["gemeente"] = result["gemeentecode"].map(
+        {**gemeenten, TOTAAL: k.naam if k.regio else TOTAAL_SELECTIE})
+    return result[kolommen]
 
 
 def grafiek_weer_thuis_per_gemeente(bron: UitstroomBron, k: Keuze, sel: Selectie,
