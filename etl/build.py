@@ -521,6 +521,7 @@ def _load(
     con.executemany(
         "INSERT INTO ratio_suffixen VALUES (?)", [(s,) for s in settings.RATIO_SUFFIXES]
     )
+    con.execute(settings.BRON_MACROS)
     con.execute("CREATE TABLE flow_indicatoren (indicator VARCHAR)")
     con.executemany(
         "INSERT INTO flow_indicatoren VALUES (?)", [(i,) for i in sorted(settings.FLOW_INDICATORS)]
@@ -565,9 +566,9 @@ _EMPTY = {
         "SELECT 0::INT AS rij, ''::VARCHAR AS bron, ''::VARCHAR AS voorziening, "
         "''::VARCHAR AS indicator, ''::VARCHAR AS periode, ''::VARCHAR AS periode_type, "
         "NULL::DATE AS periode_start, NULL::DATE AS periode_eind, ''::VARCHAR AS gemeente, "
-        "''::VARCHAR AS dimensie, 0::BIGINT AS waarde, ''::VARCHAR AS opmerking, "
-        "''::VARCHAR AS bestand, 0::INT AS bestand_volgorde, NULL::DATE AS peildatum, "
-        "false AS demo"
+        "''::VARCHAR AS perspectief, ''::VARCHAR AS dimensie, 0::BIGINT AS waarde, "
+        "''::VARCHAR AS opmerking, ''::VARCHAR AS bestand, 0::INT AS bestand_volgorde, "
+        "NULL::DATE AS peildatum, false AS demo"
     ),
     "capaciteit": (
         "SELECT 0::INT AS rij, ''::VARCHAR AS voorziening, ''::VARCHAR AS aanbieder, "

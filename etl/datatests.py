@@ -56,14 +56,17 @@ TESTS: dict[str, str] = {
         UNION ALL
         SELECT voorziening, dimensie, NULL, count(*) FROM nulrooster_dimensies
         GROUP BY ALL HAVING count(*) > 1""",
-    "perspectief regio precies voor het regiototaal (trajecten, capaciteit) en tellingen": """
+    "perspectief regio precies voor het regiototaal (trajecten, capaciteit); tellingen "
+    "van TOTAAL regio": """
         SELECT voorziening, indicator, periode, gemeentecode, perspectief FROM (
             SELECT * FROM mart_trajecten UNION ALL SELECT * FROM mart_capaciteit
             UNION ALL SELECT * FROM mart_bezettingsgraad)
         WHERE (perspectief = 'regio') <> (gemeentecode = 'TOTAAL')
         UNION ALL
         SELECT voorziening, indicator, periode, gemeentecode, perspectief
-        FROM mart_tellingen WHERE perspectief <> 'regio'""",
+        FROM mart_tellingen
+        WHERE perspectief NOT IN ('herkomst', 'verblijf', 'regio')
+           OR (gemeentecode = 'TOTAAL' AND perspectief <> 'regio')""",
     "trajecten: regiototaal = som van de gemeenten (herkomst, ook BUITEN/ONBEKEND)": f"""
         WITH d AS (SELECT * FROM mart_trajecten WHERE indicator IN {COUNTS})
         SELECT t.voorziening, t.indicator, t.periode, t.dimensie, t.waarde, s.som

@@ -76,6 +76,24 @@ KERNCIJFERS_TABELLEN = (
 KERNCIJFER_SLEUTEL = ("voorziening", "indicator", "periode", "gemeentecode", "perspectief",
                       "dimensie", "bron")
 
+# A figure the warehouse computed from a published telling (a region total, a sum of months or
+# quarters, a per-10,000 twin) names its source as "afgeleid uit <bron>": the document itself
+# never printed it. Sources whose name already says the figure is computed are never prefixed.
+AFGELEID = "afgeleid uit "
+BEREKENDE_BRONNEN = ("trajecten", "capaciteit")
+# The same two rules in SQL, for the build and for every connection the dashboard reads through
+# (basis_bron: the document behind a figure; afgeleid_uit: the bron of a derived figure).
+BRON_MACROS = (
+    "CREATE OR REPLACE MACRO basis_bron(bron) AS (CASE WHEN starts_with(bron, "
+    f"'{AFGELEID}') THEN substr(bron, {len(AFGELEID) + 1}) ELSE bron END);"
+    "CREATE OR REPLACE MACRO afgeleid_uit(bron) AS (CASE WHEN bron IN "
+    f"({', '.join(repr(b) for b in BEREKENDE_BRONNEN)}) THEN bron "
+    f"ELSE '{AFGELEID}' || basis_bron(bron) END);"
+)
+# Perspectives of a telling (data contract 1b, optional column): a table by municipality of
+# origin is `herkomst`, by place `verblijf`; without one, and always for TOTAAL, `regio`.
+PERSPECTIEVEN_TELLINGEN = ("herkomst", "verblijf", "regio")
+
 BUITEN = "BUITEN"
 ONBEKEND = "ONBEKEND"
 TOTAAL = "TOTAAL"
@@ -89,6 +107,11 @@ FLOW_INDICATORS = frozenset(
 )
 # Indicators that are ratios, not counts: never summed, never turned into per_10000.
 RATIO_SUFFIXES = ("_pct", "_per_10000", "_dagen", "graad")
+
+
+def basis_bron(bron: str) -> str:
+    """The published source behind a figure: "afgeleid uit X" and "X" both give X."""
+    return bron.removeprefix(AFGELEID)
 
 
 class TomlFout(ValueError):

@@ -32,6 +32,7 @@ from etl.settings import (
     KINDS,
     LEEFTIJDSKLASSEN,
     ONBEKEND,
+    PERSPECTIEVEN_TELLINGEN,
     PRODUCTEN,
     TOTAAL,
     UITSTROOMBESTEMMINGEN,
@@ -286,6 +287,7 @@ def _schema(region: Region, kind: str) -> list[Column]:
             Column("indicator", True, parse_indicator, s),
             Column("periode", True, parse_periode, s),
             Column("gemeente", True, gemeente((BUITEN, ONBEKEND, TOTAAL)), s),
+            Column("perspectief", False, choice(PERSPECTIEVEN_TELLINGEN), s),
             Column("dimensie", False, parse_dimensie, s),
             Column("waarde", True, parse_whole, pa.int64()),
             Column("opmerking", False, parse_text, s),
@@ -845,10 +847,18 @@ class _FileCheck:
                              row, "verblijfsgemeente", "")
 
     def _rules_tellingen(self, table: pa.Table) -> None:
-        seen = _first_of_key(table, ["bron", "voorziening", "indicator", "periode", "gemeente",
-                                     "dimensie"])
+        # an empty perspectief is regio's, so "regio" and "" share a key
+        i = table.schema.get_field_index("perspectief")
+        sleutel = table.set_column(i, "perspectief",
+                                   pc.fill_null(table.column("perspectief"), "regio"))
+        seen = _first_of_key(sleutel, ["bron", "voorziening", "indicator", "periode", "gemeente",
+                                       "perspectief", "dimensie"])
         flagged = np.isin(table.column("_rij").to_numpy(), np.fromiter(seen, dtype=np.int64))
         flagged |= self._after(table, "periode_start")
+        # a region total has no perspective of its own (data contract 3: TOTAAL is regio)
+        flagged |= _bools(pc.and_(pc.equal(table.column("gemeente"), TOTAAL),
+                                  pc.is_in(table.column("perspectief"),
+                                           pa.array(["herkomst", "verblijf"]))))
         for r in self._records(table, flagged):
             row = r["_rij"]
             label, start = r["periode"], r["periode_start"]
@@ -857,13 +867,19 @@ class _FileCheck:
                     f"een periode die begint op of vóór de peildatum ({self.peildatum:%d-%m-%Y})",
                     row, "periode", label,
                 )
+            if r["gemeente"] == TOTAAL and r["perspectief"] in ("herkomst", "verblijf"):
+                self.problem("een lege perspectief of regio bij gemeente TOTAAL (het "
+                             "regiototaal heeft geen herkomst of verblijf)", row, "perspectief",
+                             r["perspectief"])
             if row in seen:
                 self.problem(
-                    "één rij per bron, voorziening, indicator, periode, gemeente en dimensie",
+                    "één rij per bron, voorziening, indicator, periode, gemeente, perspectief "
+                    "en dimensie",
                     row, show_value=False,
                     found=f"dubbele sleutel: rij {seen[row]} en rij {row} hebben dezelfde "
                     f"sleutel ({r['bron']}, {r['voorziening']}, {r['indicator']}, {label}, "
-                    f"{r['gemeente']}, {r['dimensie'] or 'geen dimensie'})",
+                    f"{r['gemeente']}, {r['perspectief'] or 'regio'}, "
+                    f"{r['dimensie'] or 'geen dimensie'})",
                 )
 
     def _rules_capaciteit(self, table: pa.Table) -> None:

@@ -95,6 +95,7 @@ def _connect(path: str, stamp: tuple[int, int]) -> _Bron:
     con = duckdb.connect(config={"python_enable_replacements": False})
     con.execute("ATTACH ? AS warehouse (READ_ONLY)", [path])
     con.execute(_MET_TEKEN.format(schema="memory.main", bron="warehouse.main.kerncijfers"))
+    con.execute(settings.BRON_MACROS)
     meta_ = dict(con.execute("SELECT sleutel, waarde FROM warehouse.main.meta").fetchall())
     bouw = "|".join(meta_.get(k, "") for k in ("bouw_id", "versie", "invoer", "code_versie"))
     return _Bron(con, "memory.main,warehouse.main", bouw=bouw)
@@ -107,6 +108,7 @@ def _connect_snapshot(path: str, stamp: int, publiek: bool) -> _Bron:
     # the publieksversie is the snapshot's published figures as they are: never suppressed
     # again here (the exports show the same file)
     con = lezer.open_snapshot(folder, publiek=publiek)
+    con.execute(settings.BRON_MACROS)
     con.execute(_STRUCTUUR)
     kolommen = {r[0] for r in con.execute("DESCRIBE kerncijfers").fetchall()}
     if "teken" in kolommen:

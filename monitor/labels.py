@@ -129,7 +129,15 @@ PER_10000 = (
     "cliënten van buiten de regio en met onbekende herkomst mee, maar wordt gedeeld door de "
     "inwoners van de regio."
 )
-TELLING = "Zoals aangeleverd of gepubliceerd door de bron (een telling, niet afgeleid)."
+# Said wherever a region total is shown, and per 10,000 where it is divided by inwoners
+REGIO_TOTAAL = ("Regio totaal: alle cliënten, ook die van buiten de regio of met onbekende "
+                "herkomst.")
+REGIO_PER_10000 = ("Per 10.000 inwoners: het regiototaal, mét de cliënten van buiten de regio "
+                   "en met onbekende herkomst, gedeeld door de inwoners van de regio.")
+TELLING = ("Zoals aangeleverd of gepubliceerd door de bron (een telling). Met als bron "
+           "'afgeleid uit …' staat het cijfer niet zo in die bron: de monitor heeft het uit de "
+           "cijfers van die bron berekend (maanden tot kwartalen, kwartalen tot jaren, de "
+           "gemeenten tot het regiototaal, per 10.000 inwoners).")
 
 
 def definitie(naam: str) -> str:

@@ -35,9 +35,8 @@ if sel.perspectief == "verblijf":
         "staan hieronder naar **herkomstgemeente**, de instroom naar verblijfsgemeente.",
         icon=":material/info:",
     )
-if keuze.regio:
-    st.caption("Regio totaal: alle cliënten, ook die van buiten de regio of met onbekende "
-               "herkomst.")
+if toelichting := view.regio_toelichting(keuze, sel.per_10000):
+    st.caption(toelichting)
 ui.teken(view.grafiek_aanmeldingen(bron, keuze, sel), "instroom_aanmeldingen")
 
 st.subheader("Instroom naar product" + (" en cluster" if sel.voorziening == "BW" else ""))

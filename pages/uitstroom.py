@@ -31,9 +31,8 @@ if toelichting:
     st.caption(toelichting)
 
 st.subheader("Uitstroom naar bestemming")
-if keuze.regio:
-    st.caption("Regio totaal: alle cliënten, ook die van buiten de regio of met onbekende "
-               "herkomst.")
+if toelichting := selectie.regio_toelichting(keuze, sel.per_10000):
+    st.caption(toelichting)
 ui.teken(view.grafiek_bestemming(bron, keuze, sel), "uitstroom_bestemming")
 
 st.subheader("Verblijfsduur")

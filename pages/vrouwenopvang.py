@@ -75,6 +75,8 @@ for kolom, (onderwerp, (titel, kop, dimensie, bestand)) in zip(
 ):
     with kolom:
         st.subheader(titel)
+        if sel.per_10000:
+            st.caption(labels.REGIO_PER_10000)
         for tab, periode_type in zip(st.tabs(["Per kwartaal", "Per jaar"]),
                                      ("kwartaal", "jaar"), strict=True):
             with tab:
@@ -141,7 +143,8 @@ with rechts:
         st.caption(
             f"Zoals gepubliceerd ({publicatie.bronnen}), niet herberekend en niet vergelijkbaar "
             "met de afgeleide cijfers hiernaast: cliënten in het hele jaar."
-            + (" Per 10.000 inwoners." if sel.per_10000 else "")
+            + (" Per 10.000 inwoners: berekend door de monitor uit de gepubliceerde "
+               "aantallen." if sel.per_10000 else "")
         )
         producten = view.gepubliceerd_per_product(gepubliceerd, PRODUCTEN[VO], sel.per_10000,
                                                   sel.product)

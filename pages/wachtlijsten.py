@@ -84,6 +84,8 @@ with links:
     if producten.empty:
         ui.leeg()
     else:
+        if sel.per_10000:
+            st.caption(labels.REGIO_PER_10000)
         ui.grafiek(
             view.met_streefwaarde(
                 view.fig_categorie(producten, "Wachtlijst per product (regio)", y_titel,

@@ -66,6 +66,7 @@ import pandas as pd
 
 from etl import settings
 from monitor.fmt import getal
+from publicatie.beveiliging import document
 from publicatie.suppressie import (
     PCT_BASIS,
     PCT_NOEMER,
@@ -345,9 +346,12 @@ def _relaties(cellen: _Cellen, gepubliceerd: pd.DataFrame, inwoners: pd.DataFram
 
 
 def _kolommen(tabel: pd.DataFrame) -> pd.DataFrame:
-    """The key columns as plain strings, with the derived parts the relations group on."""
+    """The key columns as plain strings, with the derived parts the relations group on.
+    `bron` is the document: a region total or a year the warehouse added up ("afgeleid uit
+    X") is the sum of the figures of X."""
     k = tabel[SLEUTEL].astype(object)
     k = k.where(k.notna(), "").astype(str)
+    k["bron"] = document(k["bron"])
     k["cel"] = np.arange(len(k))
     k["dimnaam"] = k["dimensie"].str.split("=", n=1).str[0]
     k["jaar"] = k["periode"].str[:4]
@@ -506,7 +510,8 @@ def _getoonde_verhoudingen(gepubliceerd: pd.DataFrame, indicatoren: pd.Series
     return rijen
 
 
-def _cel_van(cellen: _Cellen, rijen: pd.DataFrame, **vervang: str) -> np.ndarray:
+def _cel_van(cellen: _Cellen, rijen: pd.DataFrame, **vervang: str | pd.Series
+             ) -> np.ndarray:
     """The cell number of each row's key with some key columns replaced (-1 when absent)."""
     return cellen.index.get_indexer(_sleutels(rijen.assign(**vervang) if vervang else rijen))
 
@@ -521,6 +526,11 @@ def _per_10000(cellen: _Cellen, gepubliceerd: pd.DataFrame, inwoners: pd.DataFra
         return _leeg()
     rijen["indicator"] = rijen["indicator"].str.removesuffix("_per_10000")
     rijen["cel"] = _cel_van(cellen, rijen)
+    # a rate "afgeleid uit X" rests on the count X gave where the warehouse added none up
+    elders = rijen["cel"] < 0
+    if elders.any():
+        document = rijen.loc[elders, "bron"].astype(str).map(settings.basis_bron)
+        rijen.loc[elders, "cel"] = _cel_van(cellen, rijen[elders], bron=document)
     rijen = rijen[rijen["cel"] >= 0]
     rijen["inw"] = _inwoners_op(rijen, inwoners)
     rijen = rijen[rijen["inw"].notna() & (rijen["inw"] > 0)]

@@ -62,11 +62,19 @@ class Probleem:
     vergelijkingen: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
+def document(bron: pd.Series) -> pd.Series:
+    """The published document behind each bron (settings.basis_bron, per distinct value)."""
+    tekst = bron.astype(str)
+    return tekst.map({b: settings.basis_bron(b) for b in tekst.unique()})
+
+
 def relaties(frame: pd.DataFrame, telling: np.ndarray) -> list[list[tuple[int, int]]]:
     """Every linear relation (row number, coefficient; sum = 0) between the count rows of
-    `frame` (where `telling`) that holds on their values."""
+    `frame` (where `telling`) that holds on their values. Figures of one document are
+    related whether given or added up by the warehouse ("afgeleid uit")."""
     f = frame.assign(_rij=np.arange(len(frame)))[telling]
-    f = f.assign(dimensie=f["dimensie"].astype(object).where(f["dimensie"].notna(), ""))
+    f = f.assign(dimensie=f["dimensie"].astype(object).where(f["dimensie"].notna(), ""),
+                 bron=document(f["bron"]))
     waarde = frame["waarde"].to_numpy(dtype=float, na_value=np.nan)
     uit: list[list[tuple[int, int]]] = []
 

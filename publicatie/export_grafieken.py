@@ -522,8 +522,10 @@ def _gemeente_tabel(stuurgroep: Stuurgroep, titel: str, perspectief: str,
     kwartaal = stuurgroep.kwartaal
     g = stuurgroep.gepubliceerd
     g = g[(g["periode"] == kwartaal) & g["dimensie"].isna()]
+    # by document: a region total the warehouse added up ("afgeleid uit X") sits in the
+    # column of X next to the municipalities X gave
     cellen = {
-        (v, i, c, p, b): (w, t if o else None)
+        (v, i, c, p, settings.basis_bron(b)): (w, t if o else None)
         for v, i, c, p, b, w, o, t in zip(g["voorziening"], g["indicator"], g["gemeentecode"],
                                           g["perspectief"], g["bron"], g["waarde"],
                                           g["onderdrukt"].astype(bool), g["teken"], strict=True)
@@ -534,8 +536,9 @@ def _gemeente_tabel(stuurgroep: Stuurgroep, titel: str, perspectief: str,
         rij = {"Gemeente": "Regio totaal" if gemeentecode == settings.TOTAAL else gemeente}
         for k, p in kolommen.items():
             p = "regio" if gemeentecode == settings.TOTAAL else p
-            waarde, teken = cellen.get((k.voorziening, k.indicator, gemeentecode, p, k.bron),
-                                       (None, None))
+            waarde, teken = cellen.get(
+                (k.voorziening, k.indicator, gemeentecode, p, settings.basis_bron(k.bron)),
+                (None, None))
             rij[k.kop] = teken or wat_viel_op.waarde_tekst(
                 None if waarde is None or pd.isna(waarde) else float(waarde), k.eenheid)
         rijen.append(rij)

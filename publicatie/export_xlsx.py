@@ -30,6 +30,7 @@ from monitor import labels
 from monitor.fmt import FORMULE_BEGIN, getal, veilige_tekst
 from monitor.snapshots import PUBLICATIE
 from monitor.wat_viel_op import AANTAL
+from publicatie.beveiliging import document
 from publicatie.suppressie import Publicatie
 
 DEMO_TEKST = "DEMODATA — niet echt"
@@ -131,6 +132,8 @@ def kolommen(thema: Thema, gepubliceerd: pd.DataFrame, kwartaal: str) -> list[Ko
     venster = gepubliceerd[
         gepubliceerd["periode"].isin(kwartalen(kwartaal)) & gepubliceerd["dimensie"].isna()
     ]
+    # one column per document: what the warehouse added up from X stands in X's column
+    venster = venster.assign(bron=document(venster["bron"]))
     aanwezig = set(
         venster[["voorziening", "indicator", "bron", "perspectief"]].itertuples(index=False)
     )
@@ -354,12 +357,13 @@ def _neutraliseer(boek: Workbook) -> None:
 def opzoek(
     gepubliceerd: pd.DataFrame, publicatie: Publicatie
 ) -> dict[tuple, tuple[float, str | None]]:
-    """(voorziening, indicator, periode, gemeentecode, perspectief, bron) -> (waarde, teken)
-    for the published rows without dimension; teken is None for a shown figure."""
+    """(voorziening, indicator, periode, gemeentecode, perspectief, document) -> (waarde,
+    teken) for the published rows without dimension; teken is None for a shown figure. The
+    document is the bron without "afgeleid uit" (the warehouse never holds both for a key)."""
     rijen = gepubliceerd[gepubliceerd["dimensie"].isna()]
     sleutels = rijen[
         ["voorziening", "indicator", "periode", "gemeentecode", "perspectief", "bron"]
-    ].itertuples(index=False, name=None)
+    ].assign(bron=document(rijen["bron"])).itertuples(index=False, name=None)
     tekens = [
         (teken if isinstance(teken, str) and teken else publicatie.teken_voor(reden))
         if verborgen else None
@@ -385,7 +389,8 @@ def gemeenten(gepubliceerd: pd.DataFrame, thema: Thema, kwartaal: str) -> list[t
 def _waarde(cell, cijfers: dict, kolom: Kolom, periode: str, code: str) -> None:
     perspectief = "regio" if code == settings.TOTAAL else kolom.perspectief
     gevonden = cijfers.get(
-        (kolom.voorziening, kolom.indicator, periode, code, perspectief, kolom.bron)
+        (kolom.voorziening, kolom.indicator, periode, code, perspectief,
+         settings.basis_bron(kolom.bron))
     )
     if gevonden is None:  # not published: nothing to show
         return

@@ -112,8 +112,9 @@ def _geheel(waarde: object) -> bool:
 
 def uit_openbare_bron(bron: pd.Series, al_openbaar: tuple[str, ...]) -> np.ndarray:
     """True for figures of a source that is a public document already (config
-    `al_openbaar`: prefixes of the bron)."""
-    tekst = bron.astype(str)
+    `al_openbaar`: prefixes of the bron), and for figures derived from one alone ("afgeleid
+    uit <bron>": a sum or rate anyone can compute from the document)."""
+    tekst = engine.document(bron)
     uit = np.zeros(len(tekst), dtype=bool)
     for prefix in al_openbaar:
         uit |= tekst.str.startswith(prefix).to_numpy()
@@ -353,12 +354,14 @@ def _afgeleid(
                            strict=True))
 
     def getoonde_basis(k: tuple, indicator: str, bron: str | None = None) -> float | None:
-        """The value of the count a ratio rests on when it is published and shown."""
-        basis = (k[0], indicator, *k[2:6], bron or k[6])
-        i = index.get(basis)
-        if i is None or verborgen[i]:
-            return None
-        return waarde[i]
+        """The value of the count a ratio rests on when it is published and shown: of the
+        same bron, or the document a derived rate comes from ("afgeleid uit <bron>")."""
+        eigen = bron or k[6]
+        for b in dict.fromkeys((eigen, settings.basis_bron(eigen))):
+            i = index.get((k[0], indicator, *k[2:6], b))
+            if i is not None:
+                return None if verborgen[i] else waarde[i]
+        return None
 
     def basis_waarde(k: tuple, indicator: str) -> float | None:
         w = alle_waarde.get((k[0], indicator, *k[2:]))

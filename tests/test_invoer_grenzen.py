@@ -345,8 +345,8 @@ def test_a_duplicate_key_names_both_rows(tmp_path):
     path = tellingen(tmp_path, [telling(1), telling(2), telling(1, waarde="1")])
     assert str(only(path)) == (
         f"{TELLINGEN}, rij 4: dubbele sleutel: rij 2 en rij 4 hebben dezelfde sleutel (Politie, "
-        "E33, meldingen, 2011-K1, GM0034, geen dimensie); verwacht: één rij per bron, "
-        "voorziening, indicator, periode, gemeente en dimensie"
+        "E33, meldingen, 2011-K1, GM0034, regio, geen dimensie); verwacht: één rij per bron, "
+        "voorziening, indicator, periode, gemeente, perspectief en dimensie"
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from paginahulp import dashboard, gemeenten, reeks, tabel
 from streamlit.testing.v1 import AppTest
 
-from monitor import fmt
+from monitor import fmt, labels
 from monitor.views import instroom as view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +116,8 @@ def test_verblijf_and_per_10000(app, shipped_warehouse):
     assert kolom(aanmeldingen, "Aanmeldingen nieuw") == pytest.approx(verwacht, abs=0.011)
     verwacht = reeks(w, "BW", "instroom_per_10000", "TOTAAL", "regio")
     assert kolom(aanmeldingen, "Instroom") == pytest.approx(verwacht, abs=0.011)
+    # ... which count clients from outside the region, divided by the region's inwoners
+    assert any(labels.REGIO_PER_10000 in c.value for c in at.caption)
 
     pct = tabel(at, ["Jaar", "Gemeente", "Waarde"])
     code, naam = next(iter(gemeenten(w).items()))
@@ -161,6 +163,7 @@ def test_some_municipalities_and_a_product(app, shipped_warehouse):
     tegel = next(m for m in at.metric if m.label.startswith("Instroom "))
     assert tegel.value == fmt.getal(verwacht[laatste], 2)
     assert tegel.label == f"Instroom {laatste} per 10.000"
+    assert not any(labels.REGIO_PER_10000 in c.value for c in at.caption)
     # the percentage tile shows this municipality, and says so
     assert any(c.value == f"Instroompercentage: {gemeenten(w)[codes[0]]}." for c in at.caption)
 

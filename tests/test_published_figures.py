@@ -46,6 +46,7 @@ TELLINGEN_COLUMNS = [
     "indicator",
     "periode",
     "gemeente",
+    "perspectief",
     "dimensie",
     "waarde",
     "opmerking",
@@ -134,6 +135,7 @@ def test_tellingen_file_is_well_formed():
             r["indicator"],
             r["periode"],
             r["gemeente"],
+            r["perspectief"] or "regio",
             r["dimensie"],
         )
         for r in TELLINGEN
@@ -149,6 +151,9 @@ def test_tellingen_file_is_well_formed():
                                 else ("2016", "2017", "2018")), r
         assert r["gemeente"] in (*FLEVOLAND, "BUITEN", "TOTAAL"), r
         assert r["dimensie"] == "" or r["dimensie"].count("=") == 1, r
+        # a table by municipality of origin says so; a total has no perspective
+        assert r["perspectief"] in ("", "herkomst"), r
+        assert not (r["perspectief"] and r["gemeente"] == "TOTAAL"), r
         assert r["opmerking"], f"every row names its table: {r}"
         waarde = whole(r["waarde"])
         if r["indicator"].endswith("_pct"):
@@ -316,7 +321,8 @@ def kerncijfers(shipped_warehouse):
 
 
 def telling(
-    con, voorziening, indicator, periode, gemeentecode, dimensie=None, bron=BIJLAGE3
+    con, voorziening, indicator, periode, gemeentecode, dimensie=None, bron=BIJLAGE3,
+    perspectief="regio",
 ):
     """The waarde of one telling in kerncijfers; exactly one row must match."""
     rows = con.execute(
@@ -329,13 +335,13 @@ def telling(
           and periode = ?
           and periode_type = 'jaar'
           and gemeentecode = ?
-          and perspectief = 'regio'
+          and perspectief = ?
           and dimensie is not distinct from ?
           and not demo
         """,
-        [bron, voorziening, indicator, periode, gemeentecode, dimensie],
+        [bron, voorziening, indicator, periode, gemeentecode, perspectief, dimensie],
     ).fetchall()
-    key = (bron, voorziening, indicator, periode, gemeentecode, dimensie)
+    key = (bron, voorziening, indicator, periode, gemeentecode, perspectief, dimensie)
     assert len(rows) == 1, f"expected one kerncijfers row for {key}, found {len(rows)}"
     waarde = rows[0][0]
     assert isinstance(waarde, int | float | Decimal), f"{key}: {waarde!r} is no number"
@@ -377,14 +383,16 @@ def test_every_transcribed_telling_comes_back(kerncijfers, row):
         row["gemeente"],
         row["dimensie"] or None,
         bron=row["bron"],
+        perspectief=row["perspectief"] or "regio",
     )
     assert found == expected
 
 
 def test_document_figures_are_not_duplicated_or_invented(kerncijfers):
-    """No second row for a transcribed figure, and nothing the document does not print,
-    except the region total the ETL adds where every municipality is given (MO herkomst:
-    the table lists all six plus Buiten Flevoland, 286 persons, but prints no total).
+    """No second row for a transcribed figure, and nothing the document does not print
+    under the document's name: the region total the ETL adds where every municipality is
+    given (MO herkomst: the table lists all six plus Buiten Flevoland, 286 persons, but
+    prints no total) is "afgeleid uit" the document (issue 12, point 4).
 
     Only the indicators of the transcription count here: figures the ETL may derive
     under new indicator names (a per_10000 of a count, say) are not checked here.
@@ -406,8 +414,19 @@ def test_document_figures_are_not_duplicated_or_invented(kerncijfers):
         for r in TELLINGEN
     }
     extra = [r for r in rows if r[:6] not in printed]
-    assert extra == [(BIJLAGE3, "MO", "clienten", "2018", "TOTAAL", None, 286.0)]
-    assert len(rows) == len(TELLINGEN) + 1
+    assert extra == []
+    assert len(rows) == len(TELLINGEN)
+    afgeleid = kerncijfers.execute(
+        """
+        select bron, voorziening, indicator, periode, gemeentecode, perspectief, waarde
+        from kerncijfers
+        where starts_with(bron, 'afgeleid uit ') and list_contains(?, indicator)
+          and periode_type = 'jaar' and not demo
+        """,
+        [indicators],
+    ).fetchall()
+    assert afgeleid == [
+        (f"afgeleid uit {BIJLAGE3}", "MO", "clienten", "2018", "TOTAAL", "regio", 286.0)]
 
 
 def test_capaciteit_per_gemeente_comes_back(kerncijfers):
@@ -432,10 +451,11 @@ def fig(kerncijfers):
     """One figure of the document; gemeente defaults to TOTAAL, bron to bijlage 3."""
 
     def lookup(
-        voorziening, indicator, periode, gemeente="TOTAAL", dim=None, bron=BIJLAGE3
+        voorziening, indicator, periode, gemeente="TOTAAL", dim=None, bron=BIJLAGE3,
+        perspectief="regio",
     ):
         return telling(
-            kerncijfers, voorziening, indicator, periode, gemeente, dim, bron
+            kerncijfers, voorziening, indicator, periode, gemeente, dim, bron, perspectief
         )
 
     return lookup
@@ -482,7 +502,9 @@ def test_bw_aantal_per_product_2018(fig):
 
 def test_vo_crisisopvang_2018(fig):
     assert fig("VO", "clienten", "2018", dim="product=Crisisopvang") == 71
-    assert fig("VO", "clienten", "2018", "BUITEN", dim="product=Crisisopvang") == 45
+    # the table "Woonplaats van herkomst": by municipality of origin
+    assert fig("VO", "clienten", "2018", "BUITEN", dim="product=Crisisopvang",
+               perspectief="herkomst") == 45
 
 
 def test_bw_aanmeldingen_2018(fig):

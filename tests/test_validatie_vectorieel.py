@@ -219,15 +219,22 @@ class _ReferenceCheck:
                     f"een periode die begint op of vóór de peildatum ({self.peildatum:%d-%m-%Y})",
                     row, "periode", label,
                 )
+            perspectief = r.get("perspectief")
+            if r["gemeente"] == "TOTAAL" and perspectief in ("herkomst", "verblijf"):
+                self.problem("een lege perspectief of regio bij gemeente TOTAAL (het "
+                             "regiototaal heeft geen herkomst of verblijf)", row, "perspectief",
+                             perspectief)
             key = (r["bron"], r["voorziening"], r["indicator"], label, r["gemeente"],
-                   r["dimensie"])
+                   perspectief or "regio", r["dimensie"])
             if key in seen:
                 self.problem(
-                    "één rij per bron, voorziening, indicator, periode, gemeente en dimensie",
+                    "één rij per bron, voorziening, indicator, periode, gemeente, perspectief "
+                    "en dimensie",
                     row, show_value=False,
                     found=f"dubbele sleutel: rij {seen[key]} en rij {row} hebben dezelfde "
                     f"sleutel ({r['bron']}, {r['voorziening']}, {r['indicator']}, {label}, "
-                    f"{r['gemeente']}, {r['dimensie'] or 'geen dimensie'})",
+                    f"{r['gemeente']}, {perspectief or 'regio'}, "
+                    f"{r['dimensie'] or 'geen dimensie'})",
                 )
             seen.setdefault(key, row)
 
@@ -320,6 +327,7 @@ GOOD = {
         "indicator": ["meldingen", "Adviesaanvragen", "wacht lijst"],
         "periode": ["2024-K1", "2024-Q2", "2024-07", "2024", "2025-K1", "2024-k4"],
         "gemeente": ["Almere", "TOTAAL", "BUITEN", "GM0995"],
+        "perspectief": ["", "herkomst", "regio", "Verblijf"],
         "dimensie": ["", "product=BW midden", "leeftijd = 18-22"],
         "waarde": ["12", "0", "1.944", "12,0", "999999999"],
         "opmerking": ["", "voorlopig"],

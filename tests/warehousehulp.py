@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from etl import settings
+from etl.problems import FileRefused
+from etl.reference import load_region
+from etl.validate import validate_file
+
 TRAJECTEN_HEADER = (
     "traject_id;voorziening;product;cluster;aanmelding_type;herkomstgemeente;"
     "verblijfsgemeente;locatie;datum_aanmelding;datum_instroom;datum_afgemeld;"
@@ -22,6 +27,14 @@ def write(path: Path, header: str, rows: list[str]) -> None:
     """A supplier CSV (`;`, UTF-8) with this header and rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+
+
+def geweigerd(path: Path, header: str, rows: list[str]) -> FileRefused:
+    """Write a supplier file and return the refusal its check must give (Flevoland)."""
+    write(path, header, rows)
+    with pytest.raises(FileRefused) as fout:
+        validate_file(path, load_region(settings.REFERENCE_DIR))
+    return fout.value
 
 
 @pytest.fixture

@@ -3,3 +3,4 @@
 CREATE OR REPLACE MACRO is_ratio(ind) AS (
     SELECT count(*) > 0 FROM ratio_suffixen WHERE ends_with(ind, suffix)
 );
+

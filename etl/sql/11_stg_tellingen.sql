@@ -2,7 +2,9 @@
 -- every replacement with another value is logged in `correcties`.
 CREATE OR REPLACE TABLE stg_tellingen_versies AS
 WITH source AS (
-    SELECT * FROM raw_tellingen
+    -- without a perspectief (an optional column) a telling is regio's
+    SELECT * REPLACE (coalesce(nullif(perspectief, ''), 'regio') AS perspectief)
+    FROM raw_tellingen
 ),
 final AS (
     SELECT
@@ -10,12 +12,12 @@ final AS (
         lag(waarde) OVER key_in_file_order AS vorige_waarde,
         lag(bestand) OVER key_in_file_order AS vorig_bestand,
         row_number() OVER (
-            PARTITION BY bron, voorziening, indicator, periode, gemeente, dimensie
+            PARTITION BY bron, voorziening, indicator, periode, gemeente, perspectief, dimensie
             ORDER BY bestand_volgorde DESC
         ) AS versie_rang
     FROM source
     WINDOW key_in_file_order AS (
-        PARTITION BY bron, voorziening, indicator, periode, gemeente, dimensie
+        PARTITION BY bron, voorziening, indicator, periode, gemeente, perspectief, dimensie
         ORDER BY bestand_volgorde
     )
 )
@@ -23,7 +25,7 @@ SELECT * FROM final;
 
 CREATE OR REPLACE TABLE correcties AS
 SELECT
-    bron, voorziening, indicator, periode, gemeente AS gemeentecode, dimensie,
+    bron, voorziening, indicator, periode, gemeente AS gemeentecode, perspectief, dimensie,
     vorige_waarde, waarde AS nieuwe_waarde, vorig_bestand, bestand, rij
 FROM stg_tellingen_versies
 WHERE vorig_bestand IS NOT NULL AND vorige_waarde IS DISTINCT FROM waarde
@@ -39,6 +41,7 @@ SELECT
     periode_start,
     periode_eind,
     gemeente AS gemeentecode,
+    perspectief,
     dimensie,
     waarde,
     opmerking,

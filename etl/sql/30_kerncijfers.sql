@@ -18,7 +18,9 @@ per_10000 AS (
     -- period lies beyond the reference data (documented on the definitions page)
     SELECT b.voorziening, b.indicator || '_per_10000' AS indicator, b.periode,
            b.periode_type, b.gemeentecode, b.perspectief, b.dimensie,
-           round(b.waarde * 10000 / i.inwoners, 2) AS waarde, b.bron, b.demo
+           round(b.waarde * 10000 / i.inwoners, 2) AS waarde,
+           -- a published telling per 10,000 is the warehouse's sum, not the document's
+           afgeleid_uit(b.bron) AS bron, b.demo, b.bron AS basis
     FROM basis AS b
     ASOF JOIN inwoners AS i
         ON i.gemeentecode = b.gemeentecode
@@ -39,9 +41,9 @@ geleverd AS (
 final AS (
     SELECT * FROM basis
     UNION ALL
-    SELECT p.* FROM per_10000 AS p
+    SELECT p.* EXCLUDE (basis) FROM per_10000 AS p
     ANTI JOIN geleverd AS b
-        ON b.bron = p.bron AND b.voorziening = p.voorziening AND b.indicator = p.indicator
+        ON b.bron = p.basis AND b.voorziening = p.voorziening AND b.indicator = p.indicator
         AND b.periode = p.periode AND b.gemeentecode = p.gemeentecode
         AND b.perspectief = p.perspectief AND b.dimensie IS NOT DISTINCT FROM p.dimensie
 )

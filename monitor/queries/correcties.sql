@@ -1,4 +1,4 @@
-SELECT bron, voorziening, indicator, periode, gemeentecode, dimensie, vorige_waarde,
+SELECT bron, voorziening, indicator, periode, gemeentecode, perspectief, dimensie, vorige_waarde,
        nieuwe_waarde, vorig_bestand, bestand, rij
 FROM correcties
 ORDER BY bestand, rij

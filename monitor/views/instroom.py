@@ -203,6 +203,13 @@ def ratio_toelichting(k: Keuze, wat: str) -> str | None:
             "gemeenten. Kies één gemeente voor haar eigen cijfer.")
 
 
+def regio_toelichting(k: Keuze, per_10000: bool) -> str | None:
+    """What a region total counts, and what it is divided by per 10,000 inwoners."""
+    if not k.regio:
+        return None
+    return labels.REGIO_TOTAAL + (f" {labels.REGIO_PER_10000}" if per_10000 else "")
+
+
 PER_10000_LABEL = " per 10.000"
 
 

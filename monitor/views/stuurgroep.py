@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.settings import basis_bron
 from monitor import charts, gebeurtenissen, labels, wat_viel_op
 from monitor.perioden import kwartaal_verschuiven
 from monitor.streefwaarden import (
@@ -270,13 +271,15 @@ def kwartaalreeksen(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
 
 
 def jaarreeksen(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """key -> year -> value, of the bron of the latest year only: a published year of another
-    bron (2018 in Regionaal kader) stays out of the derived series."""
+    """key -> year -> value, of the source of the latest year only: a published year of
+    another document (2018 in Regionaal kader) stays out of the derived series; the years
+    a source gave and those added up from its quarters ("afgeleid uit") are one series."""
     deel = frame[frame["periode_type"] == "jaar"]
     uit = {}
     for sleutel, groep in deel.groupby("sleutel", sort=True):
-        bron = groep.sort_values(["periode", "bron"])["bron"].iloc[-1]
-        uit[sleutel] = _waarden(groep[groep["bron"] == bron])
+        document = groep["bron"].map(basis_bron)
+        laatste = document[groep["periode"] == groep["periode"].max()]
+        uit[sleutel] = _waarden(groep[document == laatste.sort_values().iloc[-1]])
     return uit
 
 

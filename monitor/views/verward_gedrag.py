@@ -13,6 +13,7 @@ from dataclasses import replace
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.settings import basis_bron
 from monitor import charts, fmt, labels
 from monitor.perioden import kwartaal_verschuiven
 
@@ -91,7 +92,7 @@ def bijschrift_jaren(frame: pd.DataFrame) -> str:
         deel = frame[frame["soort"] == soort]
         if deel.empty:
             continue
-        bronnen = ", ".join(sorted(deel["bron"].unique()))
+        bronnen = ", ".join(sorted({basis_bron(b) for b in deel["bron"]}))
         delen.append(f"{deel['periode'].min()}–{deel['periode'].max()} {tekst} (bron: {bronnen})")
     if not delen:
         return ""

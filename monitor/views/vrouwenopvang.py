@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl.settings import basis_bron
 from monitor import charts, data
 from monitor.views import gepubliceerd
 from monitor.views.wachtlijsten import TOTAAL, dimensie_waarde, kwartaal_as, per_categorie
@@ -75,7 +76,7 @@ def publicatie(frame: pd.DataFrame) -> Publicatie:
     """Title ('Gepubliceerd 2018') and sources of the published rows."""
     jaren = ", ".join(sorted(frame["periode"].unique()))
     return Publicatie(titel=f"Gepubliceerd {jaren}".strip(),
-                      bronnen=", ".join(sorted(frame["bron"].unique())))
+                      bronnen=", ".join(sorted({basis_bron(b) for b in frame["bron"]})))
 
 
 def per_gemeente(frame: pd.DataFrame, volgorde: Iterable[str]) -> pd.DataFrame:
