@@ -331,8 +331,10 @@ class LoadedFile:
         return self.table.num_rows if self.rijen is None else self.rijen
 
     def zonder_rijen(self) -> LoadedFile:
-        """This file's description without its rows (loaded elsewhere), so they can be freed."""
-        return replace(self, table=self.table.slice(0, 0), rijen=self.rows)
+        """This file's description without its rows (loaded elsewhere), so they can be freed.
+        An empty table of the same schema, not `slice(0, 0)`: a slice is a view that keeps
+        every buffer of the whole table alive (450 MiB over a national build's 120 files)."""
+        return replace(self, table=self.table.schema.empty_table(), rijen=self.rows)
 
 
 def kind_of(path: Path) -> str | None:
