@@ -591,20 +591,25 @@ def _check_column(column: Column | None, cells: Sequence[Cell]) -> _Checked:
 
 def _first_of_key(table: pa.Table, key: list[str]) -> dict[int, int]:
     """Row -> the first row with the same key, for every row that repeats an earlier key
-    (NULLs compare equal, as None does in a Python tuple)."""
-    import duckdb
-
-    con = duckdb.connect()
-    try:
-        con.register("t", table.select(["_rij", *key]))
-        cols = ", ".join(f'"{k}"' for k in key)
-        rows = con.execute(
-            f"SELECT _rij, eerste FROM (SELECT _rij, min(_rij) OVER (PARTITION BY {cols}) "
-            "AS eerste FROM t) WHERE _rij <> eerste"
-        ).fetchall()
-    finally:
-        con.close()
-    return dict(rows)
+    (NULLs compare equal, as None does in a Python tuple). In Arrow: a DuckDB connection per
+    file (and the pandas import that registering a table costs) took longer than the check
+    on a region's files."""
+    kolommen: dict[str, pa.ChunkedArray] = {"_rij": table.column("_rij")}
+    for i, naam in enumerate(key):
+        kolom = table.column(naam)
+        # a NULL is its own value: a flag next to the filled value keeps it apart from ""
+        kolommen[f"k{i}"] = pc.fill_null(kolom.cast(pa.string()), "")
+        kolommen[f"n{i}"] = pc.is_null(kolom)
+    t = pa.table(kolommen)
+    sleutel = [n for n in t.column_names if n != "_rij"]
+    eerste = t.group_by(sleutel).aggregate([("_rij", "min"), ("_rij", "count")])
+    herhaald = eerste.filter(pc.greater(eerste.column("_rij_count"), 1))
+    if not herhaald.num_rows:
+        return {}
+    samen = t.join(herhaald.select([*sleutel, "_rij_min"]), keys=sleutel)
+    dubbel = samen.filter(pc.not_equal(samen.column("_rij"), samen.column("_rij_min")))
+    return dict(zip(dubbel.column("_rij").to_pylist(), dubbel.column("_rij_min").to_pylist(),
+                    strict=True))
 
 
 def _is_set(table: pa.Table, name: str) -> pa.Array:
