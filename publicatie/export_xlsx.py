@@ -77,6 +77,8 @@ class Thema:
 _TRAJECTEN_INDICATOREN = (
     "aanmeldingen", "instroom", "uitstroom", "bezetting", "bezetting_per_10000",
     "wachtlijst", "wachttijd_mediaan_dagen", "verblijfsduur_mediaan_dagen",
+    # Weer Thuis: a column only where the warehouse has the figure (see `kolommen`)
+    "uitstroom_eigen_gemeente", "uitstroom_woongemeente_bekend",
 )
 _HERKOMST = "Per gemeente naar herkomst van de cliënt (waar de cliënt vandaan komt)."
 THEMAS = (

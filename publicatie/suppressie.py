@@ -42,7 +42,10 @@ SLEUTEL = list(settings.KERNCIJFER_SLEUTEL)
 AFGELEIDE_BRON = "afgeleid"
 
 # the counts of people published per municipality for the trajecten themes
-TRAJECT_TELLINGEN = ("aanmeldingen", "instroom", "uitstroom", "bezetting", "wachtlijst")
+# counts of the trajecten published per municipality (herkomst), with their per 10,000; Weer
+# Thuis only where a supplier measured it (absent otherwise, never 0)
+TRAJECT_TELLINGEN = ("aanmeldingen", "instroom", "uitstroom", "bezetting", "wachtlijst",
+                     "uitstroom_eigen_gemeente", "uitstroom_woongemeente_bekend")
 TELLING_VOORZIENINGEN = ("E33", "OGGZ")
 SPREIDING_VOORZIENINGEN = ("BW", "MO")
 # day measures and the count they are a statistic of (data contract section 2)

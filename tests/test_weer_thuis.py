@@ -34,7 +34,7 @@ from etl.problems import FileRefused
 from monitor import labels
 from monitor.views import uitstroom as view
 from monitor.views.instroom import keuze
-from publicatie import suppressie
+from publicatie import export_xlsx, suppressie
 
 ALMERE, ZEEWOLDE, NOP, URK, DRONTEN, LELYSTAD = (
     "GM0034", "GM0050", "GM0171", "GM0184", "GM0303", "GM0995",
@@ -265,3 +265,21 @@ def test_publieksversie_hides_a_share_on_a_small_denominator():
         pct = uit[uit.indicator == "uitstroom_eigen_gemeente_pct"]
         assert len(pct) == 1
         assert bool(pct["onderdrukt"].iloc[0]) is not getoond
+
+
+def test_per_gemeente_it_is_published_protected_and_a_column_only_where_measured(kc):
+    """Like the other trajecten counts: per herkomstgemeente in the snapshot's published
+    figures, a count of 1 to 4 hidden, and a column of the BW sheet of the XLSX; MO, whose
+    supplier never recorded a woongemeente, gets no column (absent, never 0)."""
+    publiek = suppressie.beveilig(kc, "2024-K3", suppressie.Publicatie(drempel=5, teken="<5"))
+    almere = publiek[(publiek.indicator == "uitstroom_eigen_gemeente")
+                     & (publiek.periode == "2024-K2") & (publiek.gemeentecode == ALMERE)
+                     & (publiek.perspectief == "herkomst")]
+    assert len(almere) == 1 and bool(almere["onderdrukt"].iloc[0])  # 1 of 2: hidden
+    assert almere["waarde"].isna().all()
+    bw, mo = (next(t for t in export_xlsx.THEMAS if t.voorzieningen == (v,)) for v in ("BW", "MO"))
+    koppen = [k.kop for k in export_xlsx.kolommen(bw, publiek, "2024-K3")]
+    assert labels.indicator("uitstroom_eigen_gemeente") in koppen
+    assert labels.indicator("uitstroom_woongemeente_bekend") in koppen
+    assert not [k for k in export_xlsx.kolommen(mo, publiek, "2024-K3")
+                if k.indicator.startswith("uitstroom_")]
