@@ -188,6 +188,10 @@ def _parameters(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
                                  "van": van[:4], "tot": tot[:4], "gemeenten": gemeenten},
         "vrouwenopvang_gepubliceerd": {"voorziening": "VO", "indicatoren": ["clienten"],
                                        "gemeenten": gemeenten},
+        # Overzicht of a region without trajecten: every published telling
+        "gepubliceerde_tellingen": {"indicatoren": None},
+        "prognose": {"voorziening": "BW"}, "prognose_backtest": {"voorziening": None},
+        "prognose_bestaat": {},
     }
 
 
@@ -314,6 +318,7 @@ def queries(warehouse: Path, runs: int, limiet_s: float) -> list[Query]:
     con.execute("CREATE VIEW memory.main.kerncijfers AS "
                 "SELECT *, NULL::VARCHAR AS teken FROM warehouse.main.kerncijfers")
     con.execute("SET search_path = 'memory.main,warehouse.main'")
+    con.execute(settings.BRON_MACROS)  # basis_bron, as every dashboard connection has it
     params = _parameters(con)
     result = []
     for pad in sorted(QUERIES.glob("*.sql")):

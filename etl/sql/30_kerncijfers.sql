@@ -19,7 +19,7 @@ per_10000 AS (
     SELECT b.voorziening, b.indicator || '_per_10000' AS indicator, b.periode,
            b.periode_type, b.gemeentecode, b.perspectief, b.dimensie,
            round(b.waarde * 10000 / i.inwoners, 2) AS waarde,
-           -- a published telling per 10,000 is the warehouse's sum, not the document's
+           -- a telling per 10,000 is the warehouse's computation, not the document's
            afgeleid_uit(b.bron) AS bron, b.demo, b.bron AS basis
     FROM basis AS b
     ASOF JOIN inwoners AS i
