@@ -33,7 +33,9 @@ st.header("Indicatoren")
 st.caption(
     "Zo zijn de cijfers berekend (datacontract, hoofdstuk 2). Elk cijfer bestaat per gemeente in "
     "twee perspectieven: herkomst (waar de cliënt vandaan komt) en verblijf (waar de plek is); "
-    "'regio' is het regiototaal en de tellingen."
+    "'regio' is het regiototaal en de tellingen zonder perspectief (een gepubliceerde tabel "
+    "naar herkomstgemeente is herkomst). Een bron 'afgeleid uit …' wil zeggen: niet zo "
+    "gepubliceerd, maar door de monitor berekend uit de cijfers van die bron."
 )
 indicatoren = data.indicatoren_tabel()
 # every definition in full (a grid cuts long text off); the names and definitions are the
