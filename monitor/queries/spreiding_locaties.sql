@@ -1,6 +1,6 @@
 -- Places per location valid at the end of one quarter (Spreiding page), for one
 -- voorziening, the chosen municipalities and optionally one product, from
--- mart_capaciteit_locaties (etl/sql/23_mart_capaciteit_locaties.sql: like mart_capaciteit,
+-- mart_capaciteit_locaties (etl/sql/22_mart_capaciteit.sql: like mart_capaciteit,
 -- nothing beyond the latest capaciteit delivery).
 WITH geldig AS (
     SELECT aanbieder, locatie, gemeentecode, product, cluster, plekken, demo
