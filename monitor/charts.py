@@ -40,6 +40,8 @@ PALET_CATEGORIEEN = (
 )
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 TEKSTKLEUR = "#333333"
+# vertical marker lines: a known event, where the prognose starts
+MARKEERKLEUR = "#555555"
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,7 +184,7 @@ def markeer_gebeurtenissen(
         # by position on the category axis: a year such as '2021' given as x would be read as
         # the number 2021; the label runs into the plot when the line stands far to the right
         rechts = x > 0.6 * (len(perioden) - 1)
-        fig.add_vline(x=x, line_dash="dash", line_color="#555555", name=naam)
+        fig.add_vline(x=x, line_dash="dash", line_color=MARKEERKLEUR, name=naam)
         fig.add_annotation(x=x, y=1, yref="paper", text=gebeurtenis.label, showarrow=False,
                            xanchor="right" if rechts else "left", yanchor="bottom",
                            font={"size": 12}, name=naam)
@@ -597,7 +599,7 @@ def prognose_lijn(
     perioden = sorted(set(x) | set(waargenomen["periode"]))
     if len(begin):
         plek = perioden.index(begin["periode"].iloc[0])
-        fig.add_vline(x=plek, line_dash="dot", line_color="#555555", name=PROGNOSE_GRENS)
+        fig.add_vline(x=plek, line_dash="dot", line_color=MARKEERKLEUR, name=PROGNOSE_GRENS)
         fig.add_annotation(x=plek, y=1, yref="paper", text="prognose →", showarrow=False,
                            xanchor="left", yanchor="bottom", font={"size": 12},
                            name=PROGNOSE_GRENS)

@@ -1,5 +1,6 @@
 """Published tellingen as a plain table: figures as a document or supplier gave them (never
-summed or derived), shared by the pages that list them."""
+summed here; a total the warehouse added up says so in its bron, "afgeleid uit ..."), shared
+by the pages that list them."""
 
 from __future__ import annotations
 
