@@ -44,6 +44,13 @@ TEKSTKLEUR = "#333333"
 MARKEERKLEUR = "#555555"
 
 
+def rgba(kleur: str, alpha: float) -> str:
+    """'#0072B2' with opacity `alpha` as Plotly's 'rgba(0,114,178,alpha)'."""
+    kleur = kleur.lstrip("#")
+    r, g, b = (int(kleur[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 @dataclass(frozen=True, eq=False)
 class Grafiek:
     """A chart with exactly the data it shows (its download) and its one-line definition."""
@@ -542,7 +549,7 @@ PROGNOSE = "Prognose"
 PROGNOSE_INTERVAL = "Prognose: 80%-interval"
 WAARGENOMEN = "Waargenomen"
 PROGNOSE_KLEUR = PALET_GEMEENTEN[0]
-PROGNOSE_BAND = "rgba(0, 114, 178, 0.18)"
+PROGNOSE_BAND = rgba(PROGNOSE_KLEUR, 0.18)
 PROGNOSE_GRENS = "prognose-grens"  # the name of the line where the prognose starts
 AANNAMES_BREEDTE = 120  # characters per line of the assumptions under the title
 

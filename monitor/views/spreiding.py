@@ -338,12 +338,6 @@ def stromen(frame: pd.DataFrame, gemeenten: Mapping[str, str]) -> pd.DataFrame:
     return tabel.drop(columns=["_h", "_v"]).reset_index(drop=True)
 
 
-def _rgba(kleur: str, alpha: float) -> str:
-    kleur = kleur.lstrip("#")
-    r, g, b = (int(kleur[i:i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def sankey_figuur(tabel: pd.DataFrame, kleuren: Mapping[str, str], titel: str) -> go.Figure:
     """Herkomst nodes on the left, verblijf nodes on the right, in the municipality colours."""
     links = list(dict.fromkeys(tabel["Herkomstcode"]))
@@ -367,7 +361,7 @@ def sankey_figuur(tabel: pd.DataFrame, kleuren: Mapping[str, str], titel: str) -
             "source": [index_links[c] for c in tabel["Herkomstcode"]],
             "target": [index_rechts[c] for c in tabel["Verblijfscode"]],
             "value": tabel["Bezetting"].tolist(),
-            "color": [_rgba(kleuren.get(c, "#666666"), 0.4) for c in tabel["Herkomstcode"]],
+            "color": [charts.rgba(kleuren.get(c, "#666666"), 0.4) for c in tabel["Herkomstcode"]],
             "customdata": [f"{h} → {v}" for h, v in
                            zip(tabel["Herkomstgemeente"], tabel["Verblijfsgemeente"],
                                strict=True)],
